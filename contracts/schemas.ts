@@ -11,6 +11,11 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** OpenAPI's own schema keywords (annotations for validation purposes). */
 const OAS_KEYWORDS = ['example', 'xml', 'externalDocs', 'discriminator'];
+/**
+ * The document root is registered as the schema every `$ref` resolves against, and ajv compiles
+ * that root once: its top-level OpenAPI fields must therefore be known (as inert annotations).
+ */
+const OAS_ROOT_FIELDS = ['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags'];
 
 /** Formats OpenAPI defines on top of JSON Schema's. */
 const OAS_FORMATS: Record<string, RegExp | ((x: any) => boolean) | { type: 'number'; validate: (n: number) => boolean }> = {
@@ -44,7 +49,7 @@ export function createSchemaSet(doc: OpenApiDocument, id = 'accord:openapi'): Sc
   const ajv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false, allErrors: true, validateSchema: false, allowUnionTypes: true });
   addFormats(ajv);
   for (const [name, f] of Object.entries(OAS_FORMATS)) ajv.addFormat(name, f as any);
-  for (const kw of OAS_KEYWORDS) ajv.addKeyword({ keyword: kw, schemaType: ['object', 'string', 'number', 'boolean', 'array', 'null'] });
+  for (const kw of [...OAS_KEYWORDS, ...OAS_ROOT_FIELDS]) ajv.addKeyword({ keyword: kw, schemaType: ['object', 'string', 'number', 'boolean', 'array', 'null'] });
   for (const kw of extensionKeys(doc, new Set())) if (!ajv.getKeyword(kw)) ajv.addKeyword(kw);
   const base = `${id}`;
   ajv.addSchema(doc as object, base);

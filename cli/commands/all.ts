@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { PROVIDERS } from '../../contracts/providers.ts';
+import { stdoutWrite, type StepResult } from '../step.ts';
+import { lintSpecs } from './lint.ts';
+import { validateSpecs } from './validate.ts';
+
+/**
+ * The steps of the main job, in order. Each later issue adds its step here (generate, the
+ * contract harness against the embedded sandboxes); a failing step does not stop the others,
+ * so the summary shows everything at once.
+ */
+const STEPS: Array<() => StepResult | Promise<StepResult>> = [
+  () => lintSpecs(PROVIDERS),
+  () => validateSpecs(PROVIDERS),
+];
+
+export async function runAll(): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const step of STEPS) results.push(await step());
+  return results;
+}
+
+/** `accord all`: what `make` runs. Serves nothing in the foreground; ends with a summary table. */
+export function registerAll(program: Command): void {
+  program
+    .command('all')
+    .description('the main job (`make`): lint and validate the specs, run the signing vectors, then print a summary')
+    .action(async () => {
+      const results = await runAll();
+      const width = Math.max(...results.map((r) => r.name.length));
+      stdoutWrite('\nsummary');
+      for (const r of results) stdoutWrite(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(width)}  ${r.detail}`);
+      const failed = results.filter((r) => !r.ok).length;
+      stdoutWrite(failed ? `${failed} of ${results.length} steps failed` : `all ${results.length} steps passed`);
+      process.exitCode = failed ? 1 : 0;
+    });
+}

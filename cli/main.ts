@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
 import { registerAll } from './commands/all.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** Every command module registers itself here; a new command is one import and one line. */
-const COMMANDS = [registerAll, registerLint, registerValidate];
+const COMMANDS = [registerAll, registerLint, registerValidate, registerGenerate];
 
 export function buildProgram(): Command {
   const program = new Command('accord')

@@ -16,7 +16,7 @@ export class SpecBundleError extends Error {
 }
 
 /** Every file under the spec's folder that can take part in the bundle, for the cache key. */
-function specFiles(specPath: string): string[] {
+export function specFiles(specPath: string): string[] {
   const dir = path.dirname(specPath);
   const out: string[] = [];
   const walk = (d: string) => {
@@ -29,6 +29,14 @@ function specFiles(specPath: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/** Hash of every source file of a spec (paths relative to its folder, and contents). */
+export function specSourceHash(specPath: string, files = specFiles(specPath)): string {
+  const hash = createHash('sha256');
+  const dir = path.dirname(specPath);
+  for (const f of files) hash.update(path.relative(dir, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  return hash.digest('hex');
 }
 
 const memo = new Map<string, OpenApiDocument>();
@@ -44,9 +52,7 @@ const memo = new Map<string, OpenApiDocument>();
 export function bundleSpec(specPath: string): OpenApiDocument {
   if (!fs.existsSync(specPath)) throw new SpecBundleError(specPath, 'file not found');
   const files = specFiles(specPath);
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update('\0').update(fs.readFileSync(f)).update('\0');
-  const key = hash.digest('hex');
+  const key = specSourceHash(specPath, files);
   const hit = memo.get(key);
   if (hit) return structuredClone(hit);
 

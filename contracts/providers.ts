@@ -9,25 +9,28 @@ export type ProviderId = 'starship' | 'istar' | 'sirgiving' | 'odm';
 export interface Provider {
   id: ProviderId;
   title: string;
+  /** Prefix of generated type and function names: `createStarshipClient`, `IStarHandlers`. */
+  typeName: string;
   /** Root file of the hand-authored OpenAPI 3.1 spec. */
   specPath: string;
   /** Port offset: the Prism mock listens on 4010+offset, the sandbox on 4100+offset. */
   portOffset: number;
 }
 
-const declare = (id: ProviderId, title: string, portOffset: number): Provider => ({
+const declare = (id: ProviderId, title: string, typeName: string, portOffset: number): Provider => ({
   id,
   title,
+  typeName,
   specPath: path.join(REPO_ROOT, 'specs', id, 'openapi.yaml'),
   portOffset,
 });
 
 /** The four contracts, in port order. Providers differ in data only: this table is that data. */
 export const PROVIDERS: readonly Provider[] = [
-  declare('starship', 'Starship Rewards', 0),
-  declare('istar', 'iStar', 1),
-  declare('sirgiving', 'SIR Giving', 2),
-  declare('odm', 'ODM', 3),
+  declare('starship', 'Starship Rewards', 'Starship', 0),
+  declare('istar', 'iStar', 'IStar', 1),
+  declare('sirgiving', 'SIR Giving', 'SirGiving', 2),
+  declare('odm', 'ODM', 'Odm', 3),
 ];
 
 export const PROVIDER_IDS = PROVIDERS.map((p) => p.id);

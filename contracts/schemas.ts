@@ -45,8 +45,21 @@ export interface SchemaSet {
   readonly ajv: Ajv2020;
 }
 
-export function createSchemaSet(doc: OpenApiDocument, id = 'accord:openapi'): SchemaSet {
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false, allErrors: true, validateSchema: false, allowUnionTypes: true });
+export interface SchemaSetOptions {
+  /** Coerce strings to the schema's types (for path, query and header parameters). */
+  coerceTypes?: boolean | 'array';
+}
+
+export function createSchemaSet(doc: OpenApiDocument, id = 'accord:openapi', options: SchemaSetOptions = {}): SchemaSet {
+  const ajv = new Ajv2020({
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+    allErrors: true,
+    validateSchema: false,
+    allowUnionTypes: true,
+    coerceTypes: options.coerceTypes ?? false,
+  });
   addFormats(ajv);
   for (const [name, f] of Object.entries(OAS_FORMATS)) ajv.addFormat(name, f as any);
   for (const kw of [...OAS_KEYWORDS, ...OAS_ROOT_FIELDS]) ajv.addKeyword({ keyword: kw, schemaType: ['object', 'string', 'number', 'boolean', 'array', 'null'] });

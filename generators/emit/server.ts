@@ -1,0 +1,75 @@
+/**
+ * server.ts: the typed handler interface (one handler per operation, typed from openapi-typescript)
+ * and a router factory on the shared stub router (runtime/server/router.ts).
+ */
+import { tsHeader } from '../header.ts';
+import type { Emitter } from '../pipeline.ts';
+import { pascalCase } from '../names.ts';
+
+export const emitServer: Emitter = ({ provider, contract, source }) => {
+  const T = provider.typeName;
+  const sandbox = contract.servers.find((s) => s.environment === 'accord-sandbox');
+  const basePath = sandbox ? new URL(sandbox.url).pathname.replace(/\/$/, '') : '';
+  const aliases = contract.operations
+    .map((o) => {
+      const N = pascalCase(o.operationId);
+      return `/** ${o.method.toUpperCase()} ${o.path}${o.summary ? ` — ${o.summary}` : ''} */\nexport type ${N}Request = HandlerRequest<operations['${o.operationId}']>;\nexport type ${N}Response = ResponseOf<operations['${o.operationId}']>;`;
+    })
+    .join('\n');
+  return {
+    'server.ts': `${tsHeader(source, 'accord')}
+import fs from 'node:fs';
+import type { Hono } from 'hono';
+import { errors } from '../../providers/${provider.id}/errors.ts';
+import { createRouter, type Guard, type Middleware, type ResponseViolation } from '../../runtime/server/router.ts';
+import type { HandlerRequest, HandlersOf, ResponseOf } from '../../runtime/server/types.ts';
+import { contract } from './contract.ts';
+import type { operations } from './types.ts';
+
+/** Every operation's handler, typed from the spec. */
+export type ${T}Handlers = HandlersOf<Pick<operations, ${contract.operations.map((o) => `'${o.operationId}'`).join(' | ')}>>;
+
+${aliases}
+
+/** The bundled spec, read once (the validators are compiled from it). */
+export function load${T}Spec(): unknown {
+  return JSON.parse(fs.readFileSync(new URL('./openapi.json', import.meta.url), 'utf8'));
+}
+
+export interface ${T}RouterOptions {
+  handlers: Partial<${T}Handlers>;
+  /** Default ${JSON.stringify(basePath)} (the accord-sandbox server's path). */
+  basePath?: string;
+  guards?: Guard[];
+  middleware?: Middleware[];
+  /** Validate every response against the spec (development). */
+  validateResponses?: boolean;
+  onResponseViolation?: (violation: ResponseViolation) => void;
+  maxBodyBytes?: number;
+}
+
+/**
+ * A Hono app serving ${contract.title}'s operations: invalid requests are answered in the provider's
+ * error envelope; valid ones reach the typed handler.
+ *
+ * @example
+ *   const app = create${T}Router({ handlers: { ${contract.operations[0]?.operationId ?? 'op'}: async (req) => ({ status: 200, body: … }) } });
+ *   serve({ fetch: app.fetch, port: ${4100 + provider.portOffset} });
+ */
+export function create${T}Router(options: ${T}RouterOptions): Hono {
+  return createRouter({
+    contract,
+    spec: load${T}Spec(),
+    errors,
+    basePath: options.basePath ?? ${JSON.stringify(basePath)},
+    handlers: options.handlers as Record<string, never>,
+    ...(options.guards ? { guards: options.guards } : {}),
+    ...(options.middleware ? { middleware: options.middleware } : {}),
+    ...(options.validateResponses !== undefined ? { validateResponses: options.validateResponses } : {}),
+    ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  });
+}
+`,
+  };
+};

@@ -1,0 +1,15 @@
+import type { ErrorEnvelope } from '../../runtime/server/errors.ts';
+import { reasonPhrase } from '../../runtime/server/reason.ts';
+
+/** accord's decision D3: NestJS's `{ statusCode, error, message }` plus a machine `code`. */
+export const errors: ErrorEnvelope = {
+  body: ({ status, code, message }) => ({ statusCode: status, error: reasonPhrase(status), message, code }),
+  codes: {
+    validation: 'VALIDATION_ERROR',
+    malformedJson: 'VALIDATION_ERROR',
+    notFound: 'NOT_FOUND',
+    notImplemented: 'INTERNAL_ERROR',
+    internal: 'INTERNAL_ERROR',
+    payloadTooLarge: 'VALIDATION_ERROR',
+  },
+};

@@ -1,0 +1,16 @@
+import type { ErrorEnvelope } from '../../runtime/server/errors.ts';
+import { codeToName } from '../../runtime/server/reason.ts';
+
+/** Starship's documented envelope: `{ "error": { "name", "code", "message" } }`. */
+export const errors: ErrorEnvelope = {
+  body: ({ code, message }) => ({ error: { name: codeToName(code), code, message } }),
+  codes: {
+    validation: 'VALIDATION_ERROR',
+    malformedJson: 'VALIDATION_ERROR',
+    unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+    notFound: 'NOT_FOUND',
+    notImplemented: 'SERVICE_UNAVAILABLE',
+    internal: 'INTERNAL_ERROR',
+    payloadTooLarge: 'VALIDATION_ERROR',
+  },
+};

@@ -1,0 +1,50 @@
+/**
+ * Errors in the provider's own envelope. A provider declares how its error body looks and which
+ * codes it uses for the generic failures the router itself detects; handlers throw ProviderError.
+ */
+export interface ErrorInfo {
+  status: number;
+  code: string;
+  message: string;
+  requestId: string;
+}
+
+export interface ErrorEnvelope {
+  /** The provider's JSON error body for one error. */
+  body(error: ErrorInfo): unknown;
+  /** Codes for failures the router detects before a handler runs. */
+  codes: {
+    validation: string;
+    malformedJson: string;
+    /** Default: `validation`, answered 415 where the operation documents it, else 400. */
+    unsupportedMediaType?: string;
+    notFound: string;
+    notImplemented: string;
+    internal: string;
+    payloadTooLarge: string;
+  };
+}
+
+/**
+ * An error a handler (or middleware) throws to answer in the provider's envelope.
+ *
+ * @example
+ *   throw new ProviderError(404, 'NOT_FOUND', `No order ${id}`);
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly options: { headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ProviderError';
+  }
+}
+
+/** The closest status the operation documents: `preferred` when declared, else `fallback`. */
+export function documentedStatus(responses: readonly string[], preferred: number, fallback: number): number {
+  const has = (s: number) => responses.includes(String(s)) || responses.includes(`${String(s)[0]}XX`);
+  return has(preferred) ? preferred : fallback;
+}

@@ -1,0 +1,201 @@
+/**
+ * The stub router: one Hono app per provider, routes from the contract, request validation
+ * compiled once from the spec with ajv, errors in the provider's envelope, optional response
+ * validation for development. Generated `server.ts` files call createRouter with typed handlers.
+ *
+ * Hono is the HTTP framework: Web-standard Request/Response (so the exact raw body bytes are at
+ * hand for signature checks), a fast trie router, first-class TypeScript, and a Node adapter.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import type { Contract, ContractOperation } from '../contract.ts';
+import { documentedStatus, ProviderError, type ErrorEnvelope } from './errors.ts';
+import { compileValidators, formatAjvErrors, responseValidator, type OperationValidators } from './validation.ts';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** What a handler returns, untyped (the generated stubs type it per operation). */
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One call as guards and middleware see it. */
+export interface OperationCall {
+  c: Context;
+  operation: ContractOperation;
+  rawBody: Uint8Array;
+  requestId: string;
+  /** Parsed and validated input; set once validation has passed. */
+  input?: { params: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown };
+}
+
+/** Runs before validation (auth, signatures, rate limits); returns a result to answer early. */
+export type Guard = (call: OperationCall) => Promise<HandlerResult | undefined> | HandlerResult | undefined;
+/** Wraps the handler after validation (idempotency); call `next()` to run it. */
+export type Middleware = (call: OperationCall, next: () => Promise<HandlerResult>) => Promise<HandlerResult>;
+export type AnyHandler = (request: any, c: Context) => HandlerResult | Promise<HandlerResult>;
+
+export interface RouterOptions {
+  contract: Contract;
+  /** The bundled spec the contract came from (generated/<provider>/openapi.json). */
+  spec: unknown;
+  errors: ErrorEnvelope;
+  handlers: Partial<Record<string, AnyHandler>>;
+  /** Path prefix the routes live under (the server URL's path, e.g. `/api/v1`). */
+  basePath?: string;
+  guards?: Guard[];
+  middleware?: Middleware[];
+  /** Validate every response against the spec (development); violations go to onResponseViolation. */
+  validateResponses?: boolean;
+  /** Default: answer 500 in the provider's envelope, naming the violation. */
+  onResponseViolation?: (violation: ResponseViolation) => void;
+  maxBodyBytes?: number;
+}
+
+export interface ResponseViolation {
+  operationId: string;
+  status: number;
+  problems: string[];
+}
+
+/** Thrown by the default onResponseViolation; the router answers it as a 500 in the envelope. */
+export class ResponseViolationError extends Error {
+  constructor(readonly violation: ResponseViolation) {
+    super(`${violation.operationId} answered ${violation.status} with a body that does not match the spec: ${violation.problems.join('; ')}`);
+    this.name = 'ResponseViolationError';
+  }
+}
+
+const honoPath = (template: string) => template.replace(/\{([^}]+)\}/g, ':$1');
+
+export function createRouter(options: RouterOptions): Hono {
+  const { contract, errors } = options;
+  const validators = compileValidators(options.spec, contract);
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const app = new Hono({ strict: true });
+  const base = (options.basePath ?? '').replace(/\/$/, '');
+
+  const respond = (c: Context, requestId: string, result: HandlerResult): Response => {
+    const headers = new Headers(result.headers ?? {});
+    headers.set(REQUEST_ID_HEADER, headers.get(REQUEST_ID_HEADER) ?? requestId);
+    if (result.body === undefined) return new Response(null, { status: result.status, headers });
+    headers.set('Content-Type', 'application/json');
+    return new Response(JSON.stringify(result.body), { status: result.status, headers });
+  };
+  const failure = (requestId: string, status: number, code: string, message: string, headers?: Record<string, string>): HandlerResult => ({
+    status,
+    body: errors.body({ status, code, message, requestId }),
+    ...(headers ? { headers } : {}),
+  });
+  const fromError = (err: unknown, requestId: string): HandlerResult => {
+    if (err instanceof ProviderError) return failure(requestId, err.status, err.code, err.message, err.options.headers);
+    if (err instanceof ResponseViolationError) return failure(requestId, 500, errors.codes.internal, err.message);
+    return failure(requestId, 500, errors.codes.internal, 'Internal error; the request id identifies it in the server log.');
+  };
+
+  for (const operation of contract.operations) {
+    const v = validators.get(operation.operationId)!;
+    app.on(operation.method.toUpperCase(), base + honoPath(operation.path), async (c) => {
+      const requestId = c.req.header(REQUEST_ID_HEADER) || randomUUID();
+      let result: HandlerResult;
+      try {
+        result = await handle(c, operation, v, requestId);
+      } catch (err) {
+        result = fromError(err, requestId);
+      }
+      return respond(c, requestId, result);
+    });
+  }
+
+  async function handle(c: Context, operation: ContractOperation, v: OperationValidators, requestId: string): Promise<HandlerResult> {
+    const declared = c.req.header('content-length');
+    if (declared && Number(declared) > maxBody) {
+      return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
+    }
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    if (rawBody.byteLength > maxBody) {
+      return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
+    }
+    const call: OperationCall = { c, operation, rawBody, requestId };
+    for (const guard of options.guards ?? []) {
+      const early = await guard(call);
+      if (early) return early;
+    }
+
+    const problems: string[] = [];
+    const params: Record<string, unknown> = { ...c.req.param() };
+    if (!v.path(params)) problems.push(...formatAjvErrors(v.path.errors).map((e) => `path parameter ${e.replace(/^\//, '')}`));
+    const query: Record<string, unknown> = {};
+    for (const [k, values] of Object.entries(c.req.queries() ?? {})) query[k] = v.arrayQuery.has(k) ? values : values[0];
+    if (!v.query(query)) problems.push(...formatAjvErrors(v.query.errors).map((e) => `query ${e.replace(/^\//, '')}`));
+    const headerValues: Record<string, unknown> = {};
+    for (const lower of v.headerNames.keys()) {
+      const value = c.req.header(lower);
+      if (value !== undefined) headerValues[lower] = value;
+    }
+    const idem = contract.idempotency;
+    if (operation.idempotency === 'required' && idem && headerValues[idem.header.toLowerCase()] === undefined) {
+      const bounds = idem.minLength !== null && idem.maxLength !== null ? ` (${idem.minLength}–${idem.maxLength} characters)` : '';
+      return failure(requestId, idem.missing?.status ?? 400, idem.missing?.code ?? errors.codes.validation, `This operation requires an ${idem.header} header${bounds}; generate one per logical operation and send the same key when you retry.`);
+    }
+    if (!v.header(headerValues)) problems.push(...formatAjvErrors(v.header.errors).map((e) => `header ${e.replace(/^\//, '')}`));
+
+    let body: unknown;
+    if (operation.requestBody) {
+      if (rawBody.byteLength === 0) {
+        if (operation.requestBody.required) problems.push('request body is required (application/json)');
+      } else {
+        const type = c.req.header('content-type') ?? '';
+        if (!/^application\/(.+\+)?json\b/i.test(type)) {
+          const status = documentedStatus(operation.responses, 415, 400);
+          return failure(requestId, status, (status === 415 && errors.codes.unsupportedMediaType) || errors.codes.validation, `Content-Type must be application/json (got "${type || 'none'}").`);
+        }
+        try {
+          body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
+        } catch {
+          return failure(requestId, 400, errors.codes.malformedJson, 'Request body is not valid JSON (UTF-8); check the serializer and the Content-Length.');
+        }
+        if (v.body && !v.body(body)) problems.push(...formatAjvErrors(v.body.errors).map((e) => `body${e.startsWith('(root)') ? e.slice(6) : ' ' + e.replace(/^\//, '').replace(/\//g, '.')}`));
+      }
+    } else if (rawBody.byteLength > 0 && operation.method !== 'delete') {
+      problems.push('this operation takes no request body');
+    }
+    if (problems.length) return failure(requestId, 400, errors.codes.validation, problems.slice(0, 5).join('; '));
+
+    const headers: Record<string, unknown> = {};
+    for (const [lower, value] of Object.entries(headerValues)) headers[v.headerNames.get(lower) ?? lower] = value;
+    call.input = { params, query, headers, body };
+
+    const handler = options.handlers[operation.operationId];
+    const run = async (): Promise<HandlerResult> => {
+      if (!handler) return failure(requestId, 501, errors.codes.notImplemented, `${operation.operationId} is not implemented by this server.`);
+      return handler({ params, query, headers, body, rawBody, raw: c.req.raw, operation, requestId }, c);
+    };
+    const chain = (options.middleware ?? []).reduceRight<() => Promise<HandlerResult>>((next, mw) => () => mw(call, next), run);
+    const result = await chain();
+
+    if (options.validateResponses) {
+      const check = responseValidator(v, result.status);
+      const problemsOut = check === undefined ? [`status ${result.status} is not documented`] : check && !check(result.body) ? formatAjvErrors(check.errors) : [];
+      if (problemsOut.length) {
+        const violation = { operationId: operation.operationId, status: result.status, problems: problemsOut };
+        if (options.onResponseViolation) options.onResponseViolation(violation);
+        else throw new ResponseViolationError(violation);
+      }
+    }
+    return result;
+  }
+
+  app.notFound((c) => {
+    const requestId = c.req.header(REQUEST_ID_HEADER) || randomUUID();
+    return respond(c, requestId, failure(requestId, 404, errors.codes.notFound, `No operation matches ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  });
+  app.onError((err, c) => {
+    const requestId = c.req.header(REQUEST_ID_HEADER) || randomUUID();
+    return respond(c, requestId, fromError(err, requestId));
+  });
+  return app;
+}

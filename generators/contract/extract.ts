@@ -7,6 +7,8 @@ import { deref } from '../../contracts/walk.ts';
 import type { Contract, ContractOperation, ContractParameter, HttpMethod } from '../../runtime/contract.ts';
 import { camelCase } from '../names.ts';
 
+const window = (w: any) => ({ requests: Number(w.requests), per_seconds: Number(w.per_seconds) });
+
 const METHODS: HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 function serverUrl(server: any): string {
@@ -126,7 +128,17 @@ export function extractContract(doc: OpenApiDocument, source: string, computedHe
           missing: idem.missing ?? null,
         }
       : null,
-    rateLimit: rl ? { key: rl.key ?? null, documented: rl.documented !== false, classes: rl.classes ?? {}, tiers: rl.tiers ?? null, headers: rl.headers ?? null } : null,
+    rateLimit: rl
+      ? {
+          key: rl.key ?? null,
+          documented: rl.documented !== false,
+          classes: Object.fromEntries(
+            Object.entries<any>(rl.classes ?? {}).map(([name, c]) => [name, { ...(c.description ? { description: String(c.description).trim() } : {}), limits: (c.limits ?? []).map(window) }]),
+          ),
+          tiers: rl.tiers ? Object.fromEntries(Object.entries<any>(rl.tiers).map(([name, limits]) => [name, (limits ?? []).map(window)])) : null,
+          headers: rl.headers ? Object.fromEntries(Object.entries<any>(rl.headers).filter(([, v]) => typeof v === 'string')) : null,
+        }
+      : null,
     errorSchema,
     errorCodes: Object.fromEntries(Object.entries<any>(codes).map(([code, v]) => [code, { status: Number(v.status), documented: v.documented === true }])),
     operations,

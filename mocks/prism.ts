@@ -1,0 +1,117 @@
+/**
+ * Prism mocks for the four providers, one Prism process per spec (Prism serves one spec per
+ * process), on fixed ports: 4010 + the provider's offset.
+ *
+ * Prism matches request paths against `paths` without the server's base path, while every real
+ * environment (and the generated clients) put the provider's base path (`/api/v1`) in front. So
+ * each mock serves a derived copy of the bundled spec whose paths carry the accord-mock server's
+ * base path: the same client works against the mock, the sandbox and production.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { bundleSpec } from '../contracts/bundle.ts';
+import type { Provider } from '../contracts/providers.ts';
+
+export const MOCK_PORT_BASE = 4010;
+const READY_TIMEOUT_MS = 60_000;
+
+export interface MockOptions {
+  portBase?: number;
+  /** Prism's dynamic mode: responses generated from the schemas instead of the examples. */
+  dynamic?: boolean;
+  /** Seed for dynamic mode, for repeatable responses. */
+  seed?: string;
+  host?: string;
+  /** Receives Prism's own log lines (default: dropped). */
+  log?: (provider: string, line: string) => void;
+}
+
+export interface RunningMock {
+  provider: string;
+  port: number;
+  /** Base URL including the provider's base path, ready for a generated client. */
+  url: string;
+  process: ChildProcess;
+}
+
+export interface MockSet {
+  mocks: RunningMock[];
+  stop(): Promise<void>;
+}
+
+/** The bundled spec with its paths moved under the accord-mock server's base path, for Prism. */
+export function prismSpec(provider: Provider): { spec: any; basePath: string } {
+  const doc = bundleSpec(provider.specPath);
+  const server = (doc.servers ?? []).find((s: any) => s['x-environment'] === 'accord-mock') ?? doc.servers?.[0];
+  const url = String(server?.url ?? '').replace(/\{([^}]+)\}/g, (_m, v) => server?.variables?.[v]?.default ?? v);
+  const basePath = url ? new URL(url).pathname.replace(/\/$/, '') : '';
+  const paths = Object.fromEntries(Object.entries(doc.paths ?? {}).map(([p, item]) => [basePath + p, item]));
+  // Prism serves what `paths` says; the prefixed copy has no servers so it matches from the root.
+  return { spec: { ...doc, servers: [{ url: '/' }], paths }, basePath };
+}
+
+function prismBin(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
+}
+
+async function waitForPort(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Prism exited with code ${child.exitCode} before listening on ${url}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`Prism did not listen on ${url} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+/** Starts one Prism per provider and resolves when all of them answer. */
+export async function startMocks(providers: readonly Provider[], options: MockOptions = {}): Promise<MockSet> {
+  const portBase = options.portBase ?? MOCK_PORT_BASE;
+  const host = options.host ?? '127.0.0.1';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-mock-'));
+  const mocks: RunningMock[] = [];
+  const stop = async () => {
+    await Promise.all(
+      mocks.map(
+        (m) =>
+          new Promise<void>((resolve) => {
+            if (m.process.exitCode !== null || m.process.signalCode !== null) return resolve();
+            m.process.once('exit', () => resolve());
+            m.process.kill('SIGTERM');
+            setTimeout(() => m.process.kill('SIGKILL'), 5000).unref();
+          }),
+      ),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const provider of providers) {
+      const { spec, basePath } = prismSpec(provider);
+      const file = path.join(dir, `${provider.id}.json`);
+      fs.writeFileSync(file, JSON.stringify(spec));
+      const port = portBase + provider.portOffset;
+      const args = [prismBin(), 'mock', file, '--port', String(port), '--host', host, '--errors', 'false'];
+      if (options.dynamic) args.push('--dynamic');
+      if (options.seed !== undefined) args.push('--seed', options.seed);
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      for (const stream of [child.stdout, child.stderr]) {
+        stream?.setEncoding('utf8');
+        stream?.on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach((line) => options.log?.(provider.id, line)));
+      }
+      mocks.push({ provider: provider.id, port, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}${basePath}`, process: child });
+    }
+    await Promise.all(mocks.map((m) => waitForPort(`http://${host}:${m.port}/`, m.process)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { mocks, stop };
+}

@@ -1488,7 +1488,7 @@ export interface components {
                 "application/json": components["schemas"]["StarshipError"];
             };
         };
-        /** @description 409 RESOURCE_CONFLICT (documented) — the Idempotency-Key was already used within 24 hours with a different request body (or that first request is still being processed). Two independent operations are reusing one key: fix the client. Status 409, not the IETF draft's 422 (accord's decision, D7). */
+        /** @description 409 RESOURCE_CONFLICT (documented) — the Idempotency-Key was already used within 24 hours with a different request body. Two independent operations are reusing one key: fix the client. A duplicate with the same body that arrives while the first request is still being processed is not a conflict: it waits and receives the first request's response. Status 409, not the IETF draft's 422 (accord's decision, D7). */
         IdempotencyConflict: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];

@@ -3,6 +3,7 @@
 import type { Client } from 'openapi-fetch';
 import { createAccordFetchClient, type AccordClientOptions } from '../../runtime/client/openapi-fetch.ts';
 import { wireHeyApiClient } from '../../runtime/client/hey-api.ts';
+import type { WithGeneratedIdempotencyKeys } from '../../runtime/client/types.ts';
 import { contract } from './contract.ts';
 import { createClient as createSdkClient, createConfig as createSdkConfig } from './sdk/client/index.ts';
 import type { paths } from './types.ts';
@@ -20,6 +21,9 @@ export interface IStarCredentials {
 
 export type IStarClientOptions = AccordClientOptions<IStarEnvironment, IStarCredentials>;
 
+/** The paths as the client sees them: an Idempotency-Key the caller omits is generated. */
+export type IStarPaths = WithGeneratedIdempotencyKeys<paths>;
+
 /**
  * A typed openapi-fetch client for iStar Partner API (Telegram Stars and Premium gifts).
  *
@@ -27,8 +31,8 @@ export type IStarClientOptions = AccordClientOptions<IStarEnvironment, IStarCred
  *   const client = createIStarClient({ environment: 'accord-sandbox', credentials: { apiKey: '…' } });
  *   const { data, error } = await client.GET("/star/recipient/search", { params: { query: { … } } });
  */
-export function createIStarClient(options: IStarClientOptions): Client<paths> {
-  return createAccordFetchClient<paths>(contract, options);
+export function createIStarClient(options: IStarClientOptions): Client<IStarPaths> {
+  return createAccordFetchClient<IStarPaths>(contract, options);
 }
 
 /**

@@ -89,6 +89,10 @@ export const contract: Contract = {
       "status": 404,
       "documented": false
     },
+    "NOT_FOUND": {
+      "status": 404,
+      "documented": false
+    },
     "INSUFFICIENT_BALANCE": {
       "status": 422,
       "documented": false

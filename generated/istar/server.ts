@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import type { Hono } from 'hono';
-import { errors } from '../../providers/istar/errors.ts';
+import { http } from '../../providers/istar/http.ts';
 import { createRouter, type Guard, type Middleware, type ResponseViolation } from '../../runtime/server/router.ts';
 import type { HandlerRequest, HandlersOf, ResponseOf } from '../../runtime/server/types.ts';
 import { contract } from './contract.ts';
@@ -59,7 +59,7 @@ export function createIStarRouter(options: IStarRouterOptions): Hono {
   return createRouter({
     contract,
     spec: loadIStarSpec(),
-    errors,
+    http,
     basePath: options.basePath ?? "/api/v1/partner",
     handlers: options.handlers as Record<string, never>,
     ...(options.guards ? { guards: options.guards } : {}),

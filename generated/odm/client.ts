@@ -3,6 +3,7 @@
 import type { Client } from 'openapi-fetch';
 import { createAccordFetchClient, type AccordClientOptions } from '../../runtime/client/openapi-fetch.ts';
 import { wireHeyApiClient } from '../../runtime/client/hey-api.ts';
+import type { WithGeneratedIdempotencyKeys } from '../../runtime/client/types.ts';
 import { contract } from './contract.ts';
 import { createClient as createSdkClient, createConfig as createSdkConfig } from './sdk/client/index.ts';
 import type { paths } from './types.ts';
@@ -20,6 +21,9 @@ export interface OdmCredentials {
 
 export type OdmClientOptions = AccordClientOptions<OdmEnvironment, OdmCredentials>;
 
+/** The paths as the client sees them: an Idempotency-Key the caller omits is generated. */
+export type OdmPaths = WithGeneratedIdempotencyKeys<paths>;
+
 /**
  * A typed openapi-fetch client for ODM Partner and Merchant Redemption API.
  *
@@ -27,8 +31,8 @@ export type OdmClientOptions = AccordClientOptions<OdmEnvironment, OdmCredential
  *   const client = createOdmClient({ environment: 'accord-sandbox', credentials: { apiKey: '…' }, signing: { privateKey: pem } });
  *   const { data, error } = await client.GET("/partner/v1/vouchers");
  */
-export function createOdmClient(options: OdmClientOptions): Client<paths> {
-  return createAccordFetchClient<paths>(contract, options);
+export function createOdmClient(options: OdmClientOptions): Client<OdmPaths> {
+  return createAccordFetchClient<OdmPaths>(contract, options);
 }
 
 /**

@@ -139,6 +139,10 @@ export const contract: Contract = {
       "status": 404,
       "documented": false
     },
+    "NOT_FOUND": {
+      "status": 404,
+      "documented": false
+    },
     "VALIDATION_NOT_FOUND": {
       "status": 404,
       "documented": false

@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import type { Hono } from 'hono';
-import { errors } from '../../providers/odm/errors.ts';
+import { http } from '../../providers/odm/http.ts';
 import { createRouter, type Guard, type Middleware, type ResponseViolation } from '../../runtime/server/router.ts';
 import type { HandlerRequest, HandlersOf, ResponseOf } from '../../runtime/server/types.ts';
 import { contract } from './contract.ts';
@@ -68,7 +68,7 @@ export function createOdmRouter(options: OdmRouterOptions): Hono {
   return createRouter({
     contract,
     spec: loadOdmSpec(),
-    errors,
+    http,
     basePath: options.basePath ?? "",
     handlers: options.handlers as Record<string, never>,
     ...(options.guards ? { guards: options.guards } : {}),

@@ -3,6 +3,7 @@
 import type { Client } from 'openapi-fetch';
 import { createAccordFetchClient, type AccordClientOptions } from '../../runtime/client/openapi-fetch.ts';
 import { wireHeyApiClient } from '../../runtime/client/hey-api.ts';
+import type { WithGeneratedIdempotencyKeys } from '../../runtime/client/types.ts';
 import { contract } from './contract.ts';
 import { createClient as createSdkClient, createConfig as createSdkConfig } from './sdk/client/index.ts';
 import type { paths } from './types.ts';
@@ -22,6 +23,9 @@ export interface SirGivingCredentials {
 
 export type SirGivingClientOptions = AccordClientOptions<SirGivingEnvironment, SirGivingCredentials>;
 
+/** The paths as the client sees them: an Idempotency-Key the caller omits is generated. */
+export type SirGivingPaths = WithGeneratedIdempotencyKeys<paths>;
+
 /**
  * A typed openapi-fetch client for SIR Giving Partner API.
  *
@@ -29,8 +33,8 @@ export type SirGivingClientOptions = AccordClientOptions<SirGivingEnvironment, S
  *   const client = createSirGivingClient({ environment: 'accord-sandbox', credentials: {  }, signing: { secret: signingSecret } });
  *   const { data, error } = await client.GET("/partner/config");
  */
-export function createSirGivingClient(options: SirGivingClientOptions): Client<paths> {
-  return createAccordFetchClient<paths>(contract, options);
+export function createSirGivingClient(options: SirGivingClientOptions): Client<SirGivingPaths> {
+  return createAccordFetchClient<SirGivingPaths>(contract, options);
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import type { Hono } from 'hono';
-import { errors } from '../../providers/sirgiving/errors.ts';
+import { http } from '../../providers/sirgiving/http.ts';
 import { createRouter, type Guard, type Middleware, type ResponseViolation } from '../../runtime/server/router.ts';
 import type { HandlerRequest, HandlersOf, ResponseOf } from '../../runtime/server/types.ts';
 import { contract } from './contract.ts';
@@ -98,7 +98,7 @@ export function createSirGivingRouter(options: SirGivingRouterOptions): Hono {
   return createRouter({
     contract,
     spec: loadSirGivingSpec(),
-    errors,
+    http,
     basePath: options.basePath ?? "/api/v1",
     handlers: options.handlers as Record<string, never>,
     ...(options.guards ? { guards: options.guards } : {}),

@@ -3,6 +3,7 @@
 import type { Client } from 'openapi-fetch';
 import { createAccordFetchClient, type AccordClientOptions } from '../../runtime/client/openapi-fetch.ts';
 import { wireHeyApiClient } from '../../runtime/client/hey-api.ts';
+import type { WithGeneratedIdempotencyKeys } from '../../runtime/client/types.ts';
 import { contract } from './contract.ts';
 import { createClient as createSdkClient, createConfig as createSdkConfig } from './sdk/client/index.ts';
 import type { paths } from './types.ts';
@@ -22,6 +23,9 @@ export interface StarshipCredentials {
 
 export type StarshipClientOptions = AccordClientOptions<StarshipEnvironment, StarshipCredentials>;
 
+/** The paths as the client sees them: an Idempotency-Key the caller omits is generated. */
+export type StarshipPaths = WithGeneratedIdempotencyKeys<paths>;
+
 /**
  * A typed openapi-fetch client for Starship Rewards Partner API.
  *
@@ -29,8 +33,8 @@ export type StarshipClientOptions = AccordClientOptions<StarshipEnvironment, Sta
  *   const client = createStarshipClient({ environment: 'accord-sandbox', credentials: { apiKey: '…', apiSecret: '…' }, signing: { secret: signingSecret } });
  *   const { data, error } = await client.GET("/categories");
  */
-export function createStarshipClient(options: StarshipClientOptions): Client<paths> {
-  return createAccordFetchClient<paths>(contract, options);
+export function createStarshipClient(options: StarshipClientOptions): Client<StarshipPaths> {
+  return createAccordFetchClient<StarshipPaths>(contract, options);
 }
 
 /**

@@ -20,6 +20,7 @@ export const emitClient: Emitter = ({ provider, contract, source }) => {
 import type { Client } from 'openapi-fetch';
 import { createAccordFetchClient, type AccordClientOptions } from '../../runtime/client/openapi-fetch.ts';
 import { wireHeyApiClient } from '../../runtime/client/hey-api.ts';
+import type { WithGeneratedIdempotencyKeys } from '../../runtime/client/types.ts';
 import { contract } from './contract.ts';
 import { createClient as createSdkClient, createConfig as createSdkConfig } from './sdk/client/index.ts';
 import type { paths } from './types.ts';
@@ -36,14 +37,17 @@ ${credLines}
 
 export type ${T}ClientOptions = AccordClientOptions<${T}Environment, ${T}Credentials>;
 
+/** The paths as the client sees them: an Idempotency-Key the caller omits is generated. */
+export type ${T}Paths = WithGeneratedIdempotencyKeys<paths>;
+
 /**
  * A typed openapi-fetch client for ${contract.title}.
  *
  * @example
  *   const client = create${T}Client({ environment: '${example}', credentials: { ${creds.filter((c) => c.required).map((c) => `${c.credential}: '…'`).join(', ')} }${signing ? `, signing: { ${signing.includes('ed25519') ? 'privateKey: pem' : 'secret: signingSecret'} }` : ''} });${firstGet ? `\n *   const { data, error } = await client.GET(${quote(firstGet.path)}${firstGet.parameters.some((p) => p.in === 'query' && p.required) ? ', { params: { query: { … } } }' : ''});` : ''}
  */
-export function create${T}Client(options: ${T}ClientOptions): Client<paths> {
-  return createAccordFetchClient<paths>(contract, options);
+export function create${T}Client(options: ${T}ClientOptions): Client<${T}Paths> {
+  return createAccordFetchClient<${T}Paths>(contract, options);
 }
 
 /**

@@ -20,7 +20,7 @@ export const emitServer: Emitter = ({ provider, contract, source }) => {
     'server.ts': `${tsHeader(source, 'accord')}
 import fs from 'node:fs';
 import type { Hono } from 'hono';
-import { errors } from '../../providers/${provider.id}/errors.ts';
+import { http } from '../../providers/${provider.id}/http.ts';
 import { createRouter, type Guard, type Middleware, type ResponseViolation } from '../../runtime/server/router.ts';
 import type { HandlerRequest, HandlersOf, ResponseOf } from '../../runtime/server/types.ts';
 import { contract } from './contract.ts';
@@ -60,7 +60,7 @@ export function create${T}Router(options: ${T}RouterOptions): Hono {
   return createRouter({
     contract,
     spec: load${T}Spec(),
-    errors,
+    http,
     basePath: options.basePath ?? ${JSON.stringify(basePath)},
     handlers: options.handlers as Record<string, never>,
     ...(options.guards ? { guards: options.guards } : {}),

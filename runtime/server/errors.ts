@@ -25,6 +25,19 @@ export interface ErrorEnvelope {
   };
 }
 
+/** How a provider's request ids look: generated when the caller sends none (or one it would not accept). */
+export interface RequestIdFormat {
+  generate(): string;
+  /** Whether a caller's X-Request-Id is echoed; default: any non-empty value up to 200 characters. */
+  accepts?(id: string): boolean;
+}
+
+/** A provider's HTTP conventions, declared in providers/<id>/http.ts. */
+export interface ProviderHttp {
+  errors: ErrorEnvelope;
+  requestId: RequestIdFormat;
+}
+
 /**
  * An error a handler (or middleware) throws to answer in the provider's envelope.
  *

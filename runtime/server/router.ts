@@ -6,10 +6,9 @@
  * Hono is the HTTP framework: Web-standard Request/Response (so the exact raw body bytes are at
  * hand for signature checks), a fast trie router, first-class TypeScript, and a Node adapter.
  */
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Contract, ContractOperation } from '../contract.ts';
-import { documentedStatus, ProviderError, type ErrorEnvelope } from './errors.ts';
+import { documentedStatus, ProviderError, type ProviderHttp } from './errors.ts';
 import { compileValidators, formatAjvErrors, responseValidator, type OperationValidators } from './validation.ts';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -42,7 +41,8 @@ export interface RouterOptions {
   contract: Contract;
   /** The bundled spec the contract came from (generated/<provider>/openapi.json). */
   spec: unknown;
-  errors: ErrorEnvelope;
+  /** The provider's error envelope and request-id format (providers/<id>/http.ts). */
+  http: ProviderHttp;
   handlers: Partial<Record<string, AnyHandler>>;
   /** Path prefix the routes live under (the server URL's path, e.g. `/api/v1`). */
   basePath?: string;
@@ -72,7 +72,13 @@ export class ResponseViolationError extends Error {
 const honoPath = (template: string) => template.replace(/\{([^}]+)\}/g, ':$1');
 
 export function createRouter(options: RouterOptions): Hono {
-  const { contract, errors } = options;
+  const { contract } = options;
+  const { errors } = options.http;
+  const requestIdOf = (c: Context) => {
+    const given = c.req.header(REQUEST_ID_HEADER);
+    const accepts = options.http.requestId.accepts ?? ((id: string) => id.length > 0 && id.length <= 200);
+    return given && accepts(given) ? given : options.http.requestId.generate();
+  };
   const validators = compileValidators(options.spec, contract);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new Hono({ strict: true });
@@ -80,7 +86,7 @@ export function createRouter(options: RouterOptions): Hono {
 
   const respond = (c: Context, requestId: string, result: HandlerResult): Response => {
     const headers = new Headers(result.headers ?? {});
-    headers.set(REQUEST_ID_HEADER, headers.get(REQUEST_ID_HEADER) ?? requestId);
+    headers.set(REQUEST_ID_HEADER, requestId);
     if (result.body === undefined) return new Response(null, { status: result.status, headers });
     headers.set('Content-Type', 'application/json');
     return new Response(JSON.stringify(result.body), { status: result.status, headers });
@@ -99,7 +105,7 @@ export function createRouter(options: RouterOptions): Hono {
   for (const operation of contract.operations) {
     const v = validators.get(operation.operationId)!;
     app.on(operation.method.toUpperCase(), base + honoPath(operation.path), async (c) => {
-      const requestId = c.req.header(REQUEST_ID_HEADER) || randomUUID();
+      const requestId = requestIdOf(c);
       let result: HandlerResult;
       try {
         result = await handle(c, operation, v, requestId);
@@ -190,11 +196,11 @@ export function createRouter(options: RouterOptions): Hono {
   }
 
   app.notFound((c) => {
-    const requestId = c.req.header(REQUEST_ID_HEADER) || randomUUID();
+    const requestId = requestIdOf(c);
     return respond(c, requestId, failure(requestId, 404, errors.codes.notFound, `No operation matches ${c.req.method} ${new URL(c.req.url).pathname}.`));
   });
   app.onError((err, c) => {
-    const requestId = c.req.header(REQUEST_ID_HEADER) || randomUUID();
+    const requestId = requestIdOf(c);
     return respond(c, requestId, fromError(err, requestId));
   });
   return app;

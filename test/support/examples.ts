@@ -38,7 +38,7 @@ export function exampleRequest(doc: any, op: ContractOperation): ExampleRequest 
     if (p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key') continue;
     const value = exampleOf(doc, p);
     if (value === undefined) throw new Error(`${op.operationId}: parameter ${p.name} has no example`);
-    if (p.in === 'path' || p.in === 'query' || p.in === 'header') out[p.in][p.name] = value;
+    if (p.in === 'path' || p.in === 'query' || p.in === 'header') out[p.in as 'path' | 'query' | 'header'][p.name] = value;
   }
   if (raw.requestBody) {
     const media = deref(doc, raw.requestBody).content?.['application/json'];

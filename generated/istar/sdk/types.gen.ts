@@ -272,7 +272,7 @@ export type IstarError = {
         /**
          * Machine-readable error code (see `x-error-codes`).
          */
-        code: 'VALIDATION_ERROR' | 'MISSING_API_KEY' | 'INVALID_API_KEY' | 'API_KEY_EXPIRED' | 'API_KEY_REVOKED' | 'RECIPIENT_NOT_FOUND' | 'INSUFFICIENT_BALANCE' | 'RATE_LIMITED' | 'INTERNAL_ERROR';
+        code: 'VALIDATION_ERROR' | 'MISSING_API_KEY' | 'INVALID_API_KEY' | 'API_KEY_EXPIRED' | 'API_KEY_REVOKED' | 'RECIPIENT_NOT_FOUND' | 'NOT_FOUND' | 'INSUFFICIENT_BALANCE' | 'RATE_LIMITED' | 'INTERNAL_ERROR';
         /**
          * Human-readable explanation; not stable, do not parse.
          */

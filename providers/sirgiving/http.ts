@@ -1,0 +1,20 @@
+import { ulid } from 'ulid';
+import type { ProviderHttp } from '../../runtime/server/errors.ts';
+import { reasonPhrase } from '../../runtime/server/reason.ts';
+
+/** accord's decision D3: NestJS's `{ statusCode, error, message }` plus a machine `code`. */
+export const http: ProviderHttp = {
+  errors: {
+    body: ({ status, code, message }) => ({ statusCode: status, error: reasonPhrase(status), message, code }),
+    codes: {
+      validation: 'VALIDATION_ERROR',
+      malformedJson: 'VALIDATION_ERROR',
+      notFound: 'NOT_FOUND',
+      notImplemented: 'INTERNAL_ERROR',
+      internal: 'INTERNAL_ERROR',
+      payloadTooLarge: 'VALIDATION_ERROR',
+    },
+  },
+  // SIR Giving documents no request id (D21); accord's sandbox still answers one, a ULID.
+  requestId: { generate: () => ulid() },
+};

@@ -1,0 +1,21 @@
+import { ulid } from 'ulid';
+import type { ProviderHttp } from '../../runtime/server/errors.ts';
+import { codeToName } from '../../runtime/server/reason.ts';
+
+/** Starship's documented envelope: `{ "error": { "name", "code", "message" } }`. */
+export const http: ProviderHttp = {
+  errors: {
+    body: ({ code, message }) => ({ error: { name: codeToName(code), code, message } }),
+    codes: {
+      validation: 'VALIDATION_ERROR',
+      malformedJson: 'VALIDATION_ERROR',
+      unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+      notFound: 'NOT_FOUND',
+      notImplemented: 'SERVICE_UNAVAILABLE',
+      internal: 'INTERNAL_ERROR',
+      payloadTooLarge: 'VALIDATION_ERROR',
+    },
+  },
+  // Starship echoes the caller's X-Request-Id, else generates a ULID (the docs' example id is one).
+  requestId: { generate: () => ulid() },
+};

@@ -1,23 +1,23 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
-import { runRedocly } from './redocly.ts';
+import { bundle, createConfig } from '@redocly/openapi-core';
 
 export type OpenApiDocument = Record<string, any>;
 
 /** Raised when a spec cannot be bundled (unresolvable $ref, YAML syntax error, missing file). */
 export class SpecBundleError extends Error {
-  constructor(readonly specPath: string, detail: string) {
+  constructor(
+    readonly specPath: string,
+    detail: string,
+  ) {
     super(`cannot bundle ${specPath}: ${detail}`);
     this.name = 'SpecBundleError';
   }
 }
 
-/** Every file under the spec's folder that can take part in the bundle, for the cache key. */
+/** Every file under the spec's folder that can take part in the bundle (vectors excluded). */
 export function specFiles(specPath: string): string[] {
-  const dir = path.dirname(specPath);
   const out: string[] = [];
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -27,7 +27,7 @@ export function specFiles(specPath: string): string[] {
       } else if (/\.(ya?ml|json)$/.test(entry.name)) out.push(full);
     }
   };
-  walk(dir);
+  walk(path.dirname(specPath));
   return out;
 }
 
@@ -40,45 +40,36 @@ export function specSourceHash(specPath: string, files = specFiles(specPath)): s
 }
 
 const memo = new Map<string, OpenApiDocument>();
+let config: Awaited<ReturnType<typeof createConfig>> | undefined;
 
 /**
- * Bundles a (possibly multi-file) spec into one document with internal `$ref`s only, using
- * Redocly — the same tool that lints it. A single-file spec is parsed directly; a multi-file one
- * is bundled once per content hash and cached under the OS temp folder.
+ * Bundles a (possibly multi-file) spec into one document with internal `$ref`s only, in process
+ * with Redocly's openapi-core. Memoized by the content hash of the spec's files.
  *
  * @example
- *   const doc = bundleSpec(getProvider('starship').specPath);
+ *   const doc = await bundleSpec(getProvider('starship').specPath);
  */
-export function bundleSpec(specPath: string): OpenApiDocument {
+export async function bundleSpec(specPath: string): Promise<OpenApiDocument> {
   if (!fs.existsSync(specPath)) throw new SpecBundleError(specPath, 'file not found');
-  const files = specFiles(specPath);
-  const key = specSourceHash(specPath, files);
+  const key = `${path.resolve(specPath)}\0${specSourceHash(specPath)}`;
   const hit = memo.get(key);
   if (hit) return structuredClone(hit);
-
-  let doc: OpenApiDocument;
-  const rootText = fs.readFileSync(specPath, 'utf8');
-  if (!/\$ref:\s*['"]?\.{0,2}\/?[\w./-]+\.(ya?ml|json)/.test(rootText) && files.length === 1) {
-    try {
-      doc = parse(rootText, { maxAliasCount: -1 }) as OpenApiDocument;
-    } catch (err) {
-      throw new SpecBundleError(specPath, (err as Error).message.split('\n')[0] ?? 'YAML error');
-    }
-  } else {
-    const cacheDir = path.join(os.tmpdir(), 'accord-bundles');
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const out = path.join(cacheDir, `${key}.json`);
-    if (!fs.existsSync(out)) {
-      const tmp = `${out}.${process.pid}.tmp.json`;
-      const run = runRedocly(['bundle', specPath, '--ext', 'json', '-o', tmp]);
-      if (run.status !== 0 || !fs.existsSync(tmp)) {
-        throw new SpecBundleError(specPath, (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' '));
-      }
-      fs.renameSync(tmp, out);
-    }
-    doc = JSON.parse(fs.readFileSync(out, 'utf8')) as OpenApiDocument;
+  config ??= await createConfig({});
+  let result;
+  try {
+    result = await bundle({ ref: path.resolve(specPath), config, dereference: false });
+  } catch (err) {
+    throw new SpecBundleError(specPath, (err as Error).message.split('\n')[0] ?? 'unreadable');
   }
+  const unresolved = result.problems.find((p) => p.ruleId === 'no-unresolved-refs' || p.severity === 'error');
+  if (unresolved) throw new SpecBundleError(specPath, unresolved.message);
+  const doc = result.bundle.parsed as OpenApiDocument;
   if (typeof doc !== 'object' || doc === null) throw new SpecBundleError(specPath, 'not a YAML/JSON object');
   memo.set(key, doc);
   return structuredClone(doc);
+}
+
+/** Forgets memoized bundles (benchmarks measuring a cold run). */
+export function clearBundleMemo(): void {
+  memo.clear();
 }

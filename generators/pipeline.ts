@@ -112,7 +112,7 @@ function intact(dir: string, manifest: { files?: Record<string, string> }): bool
 /** Renders every file of one provider in memory (MANIFEST.json included). */
 export async function renderProvider(provider: Provider, root = REPO_ROOT): Promise<{ files: Map<string, string>; inputs: string }> {
   const specPath = specPathIn(root, provider);
-  const doc = bundleSpec(specPath);
+  const doc = await bundleSpec(specPath);
   const source = path.relative(root, specPath).split(path.sep).join('/');
   const contract = extractContract(doc, source, (id) => {
     const s = getScheme(id);

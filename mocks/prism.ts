@@ -43,8 +43,8 @@ export interface MockSet {
 }
 
 /** The bundled spec with its paths moved under the accord-mock server's base path, for Prism. */
-export function prismSpec(provider: Provider): { spec: any; basePath: string } {
-  const doc = bundleSpec(provider.specPath);
+export async function prismSpec(provider: Provider): Promise<{ spec: any; basePath: string }> {
+  const doc = await bundleSpec(provider.specPath);
   const server = (doc.servers ?? []).find((s: any) => s['x-environment'] === 'accord-mock') ?? doc.servers?.[0];
   const url = String(server?.url ?? '').replace(/\{([^}]+)\}/g, (_m, v) => server?.variables?.[v]?.default ?? v);
   const basePath = url ? new URL(url).pathname.replace(/\/$/, '') : '';
@@ -94,7 +94,7 @@ export async function startMocks(providers: readonly Provider[], options: MockOp
   };
   try {
     for (const provider of providers) {
-      const { spec, basePath } = prismSpec(provider);
+      const { spec, basePath } = await prismSpec(provider);
       const file = path.join(dir, `${provider.id}.json`);
       fs.writeFileSync(file, JSON.stringify(spec));
       const port = portBase + provider.portOffset;

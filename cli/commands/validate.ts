@@ -11,7 +11,7 @@ export async function validateSpecs(providers: readonly Provider[], write: Write
   let schemas = 0;
   let examples = 0;
   for (const p of providers) {
-    const report = await validateSpecDocument(bundleSpec(p.specPath));
+    const report = await validateSpecDocument(await bundleSpec(p.specPath));
     for (const problem of report.problems) write(`  ${problem.kind} ${problem.pointer}: ${problem.message}`);
     if (report.problems.length) failed++;
     schemas += report.schemasCompiled;

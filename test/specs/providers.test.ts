@@ -15,7 +15,7 @@ describe.each(PROVIDERS)('$id spec', (provider) => {
   });
 
   it('is valid OpenAPI 3.1 with every schema compiling and every example valid', async () => {
-    const doc = bundleSpec(provider.specPath);
+    const doc = await bundleSpec(provider.specPath);
     expect(doc.openapi).toBe('3.1.0');
     const report = await validateSpecDocument(doc);
     expect(report.problems).toEqual([]);

@@ -1,12 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
 import { registerAll } from './commands/all.ts';
+import { registerBench } from './commands/bench.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerLint } from './commands/lint.ts';
+import { registerMock } from './commands/mock.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerSign } from './commands/sign.ts';
+import { registerVerify } from './commands/verify.ts';
+import { registerVectors } from './commands/vectors.ts';
 
 /** Every command module registers itself here; a new command is one import and one line. */
-const COMMANDS = [registerAll, registerLint, registerValidate, registerGenerate];
+const COMMANDS = [registerAll, registerLint, registerValidate, registerGenerate, registerSign, registerVerify, registerVectors, registerMock, registerBench, registerServe];
 
 export function buildProgram(): Command {
   const program = new Command('accord')

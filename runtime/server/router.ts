@@ -18,6 +18,8 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 export interface HandlerResult {
   status: number;
   body?: unknown;
+  /** The body already serialized: sent byte for byte (an idempotent replay). Wins over `body`. */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
@@ -27,6 +29,10 @@ export interface OperationCall {
   operation: ContractOperation;
   rawBody: Uint8Array;
   requestId: string;
+  /** Headers added to whatever response this call gets, errors included (rate-limit headers). */
+  responseHeaders: Record<string, string>;
+  /** Per-call values guards hand to handlers (the authenticated principal). */
+  state: Record<string, unknown>;
   /** Parsed and validated input; set once validation has passed. */
   input?: { params: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown };
 }
@@ -84,12 +90,14 @@ export function createRouter(options: RouterOptions): Hono {
   const app = new Hono({ strict: true });
   const base = (options.basePath ?? '').replace(/\/$/, '');
 
-  const respond = (c: Context, requestId: string, result: HandlerResult): Response => {
-    const headers = new Headers(result.headers ?? {});
+  const respond = (c: Context, requestId: string, result: HandlerResult, extra: Record<string, string> = {}): Response => {
+    const headers = new Headers(extra);
+    for (const [name, value] of Object.entries(result.headers ?? {})) headers.set(name, value);
     headers.set(REQUEST_ID_HEADER, requestId);
-    if (result.body === undefined) return new Response(null, { status: result.status, headers });
+    const text = result.raw ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
+    if (text === undefined) return new Response(null, { status: result.status, headers });
     headers.set('Content-Type', 'application/json');
-    return new Response(JSON.stringify(result.body), { status: result.status, headers });
+    return new Response(text, { status: result.status, headers });
   };
   const failure = (requestId: string, status: number, code: string, message: string, headers?: Record<string, string>): HandlerResult => ({
     status,
@@ -106,17 +114,18 @@ export function createRouter(options: RouterOptions): Hono {
     const v = validators.get(operation.operationId)!;
     app.on(operation.method.toUpperCase(), base + honoPath(operation.path), async (c) => {
       const requestId = requestIdOf(c);
+      const responseHeaders: Record<string, string> = {};
       let result: HandlerResult;
       try {
-        result = await handle(c, operation, v, requestId);
+        result = await handle(c, operation, v, requestId, responseHeaders);
       } catch (err) {
         result = fromError(err, requestId);
       }
-      return respond(c, requestId, result);
+      return respond(c, requestId, result, responseHeaders);
     });
   }
 
-  async function handle(c: Context, operation: ContractOperation, v: OperationValidators, requestId: string): Promise<HandlerResult> {
+  async function handle(c: Context, operation: ContractOperation, v: OperationValidators, requestId: string, responseHeaders: Record<string, string>): Promise<HandlerResult> {
     const declared = c.req.header('content-length');
     if (declared && Number(declared) > maxBody) {
       return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
@@ -125,10 +134,14 @@ export function createRouter(options: RouterOptions): Hono {
     if (rawBody.byteLength > maxBody) {
       return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
     }
-    const call: OperationCall = { c, operation, rawBody, requestId };
+    const call: OperationCall = { c, operation, rawBody, requestId, responseHeaders, state: {} };
     for (const guard of options.guards ?? []) {
-      const early = await guard(call);
-      if (early) return early;
+      try {
+        const early = await guard(call);
+        if (early) return early;
+      } catch (err) {
+        return fromError(err, requestId);
+      }
     }
 
     const problems: string[] = [];
@@ -178,14 +191,22 @@ export function createRouter(options: RouterOptions): Hono {
     const handler = options.handlers[operation.operationId];
     const run = async (): Promise<HandlerResult> => {
       if (!handler) return failure(requestId, 501, errors.codes.notImplemented, `${operation.operationId} is not implemented by this server.`);
-      return handler({ params, query, headers, body, rawBody, raw: c.req.raw, operation, requestId }, c);
+      return handler({ params, query, headers, body, rawBody, raw: c.req.raw, operation, requestId, state: call.state }, c);
     };
-    const chain = (options.middleware ?? []).reduceRight<() => Promise<HandlerResult>>((next, mw) => () => mw(call, next), run);
+    const guarded = async () => {
+      try {
+        return await run();
+      } catch (err) {
+        return fromError(err, requestId);
+      }
+    };
+    const chain = (options.middleware ?? []).reduceRight<() => Promise<HandlerResult>>((next, mw) => () => mw(call, next), guarded);
     const result = await chain();
 
     if (options.validateResponses) {
       const check = responseValidator(v, result.status);
-      const problemsOut = check === undefined ? [`status ${result.status} is not documented`] : check && !check(result.body) ? formatAjvErrors(check.errors) : [];
+      const sent = result.raw !== undefined ? JSON.parse(result.raw) : result.body;
+      const problemsOut = check === undefined ? [`status ${result.status} is not documented`] : check && !check(sent) ? formatAjvErrors(check.errors) : [];
       if (problemsOut.length) {
         const violation = { operationId: operation.operationId, status: result.status, problems: problemsOut };
         if (options.onResponseViolation) options.onResponseViolation(violation);

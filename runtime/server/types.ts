@@ -30,6 +30,8 @@ export interface HandlerRequest<Op> {
   operation: ContractOperation;
   /** The request id for this call (echoed or generated). */
   requestId: string;
+  /** What the guards established for this call (the sandbox's authenticated principal). */
+  state: Record<string, unknown>;
 }
 
 export type Handler<Op> = (request: HandlerRequest<Op>, c: Context) => ResponseOf<Op> | Promise<ResponseOf<Op>>;

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { REPO_ROOT } from '../../contracts/providers.ts';
+import { mask, SANDBOX_PORT_BASE, serveSandboxes } from '../../sandbox/serve.ts';
+import { UsageError } from '../errors.ts';
+import { providersFromArgs } from '../providers-arg.ts';
+
+export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.accord', 'sandbox');
+
+/** `accord serve [provider…]`: the stateful sandboxes, until Ctrl-C. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the reference sandboxes: 4100 starship, 4101 istar, 4102 sirgiving, 4103 odm (Ctrl-C stops)')
+    .argument('[providers...]', 'starship, istar, sirgiving, odm (default: all)')
+    .option('--port-base <n>', 'first port', String(SANDBOX_PORT_BASE))
+    .option('--data-dir <dir>', 'where state and credentials.json live', DEFAULT_DATA_DIR)
+    .option('--memory', 'throw-away state (nothing written but the credentials file)')
+    .option('--credentials <file>', 'credentials file to write (default <data-dir>/credentials.json)')
+    .option('--rate-limit-scale <x>', 'multiply the documented rate limits (e.g. 0.01 to reach them fast)')
+    .option('--production-mode', "behave like production where it differs (Starship's X-Automation-Request ban)")
+    .action(async (names: string[], opts: { portBase: string; dataDir: string; memory?: boolean; credentials?: string; rateLimitScale?: string; productionMode?: boolean }) => {
+      const portBase = Number(opts.portBase);
+      if (!Number.isInteger(portBase) || portBase < 1 || portBase > 65532) throw new UsageError(`--port-base must be a port number, got "${opts.portBase}"`);
+      const scale = opts.rateLimitScale === undefined ? undefined : Number(opts.rateLimitScale);
+      if (scale !== undefined && !(scale > 0)) throw new UsageError(`--rate-limit-scale must be a positive number, got "${opts.rateLimitScale}"`);
+      const dataDir = path.resolve(opts.dataDir);
+      const running = await serveSandboxes(providersFromArgs(names), {
+        portBase,
+        ...(opts.memory ? {} : { dataDir }),
+        credentialsFile: path.resolve(opts.credentials ?? path.join(dataDir, 'credentials.json')),
+        ...(scale !== undefined ? { rateLimitScale: scale } : {}),
+        ...(opts.productionMode ? { mode: 'production' as const } : {}),
+      });
+      for (const s of running.sandboxes) {
+        process.stdout.write(`${s.provider.padEnd(9)} ${s.baseUrl}   (control: ${s.url}/_accord)\n`);
+        for (const [role, cred] of Object.entries(s.instance.credentials)) {
+          const shown = Object.entries(cred.credentials).map(([k, v]) => `${k}=${mask(v)}`).join(' ');
+          process.stdout.write(`          ${role.padEnd(12)} ${shown}${cred.signing ? `  signs with ${cred.signing.scheme}` : ''}\n`);
+        }
+      }
+      process.stdout.write(`test credentials (full values): ${running.credentialsFile}\n`);
+      process.stdout.write(`state: ${opts.memory ? 'in memory' : dataDir}; Ctrl-C stops.\n`);
+      await new Promise<void>((resolve) => {
+        const shutdown = () => void running.stop().then(resolve);
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+      process.exitCode = 0;
+    });
+}

@@ -1,0 +1,107 @@
+/**
+ * One sandbox core for the four providers: the generated router, the shared guards (rate limit,
+ * auth + signature, the provider's extra guards), idempotency, the typed handlers, background
+ * jobs, webhook delivery and the control API — all fed by the provider's declarations.
+ */
+import path from 'node:path';
+import type { Hono } from 'hono';
+import type { Provider } from '../contracts/providers.ts';
+import { getScheme } from '../signing/schemes/index.ts';
+import { SandboxClock } from './clock.ts';
+import { mountControl } from './control.ts';
+import { FaultBoard } from './faults.ts';
+import { authGuard } from './guards.ts';
+import { idempotencyMiddleware } from './idempotency.ts';
+import { JobScheduler } from './jobs.ts';
+import { principalOf, type ProviderSandbox, type SandboxContext, type SandboxCredential, type SandboxOptions } from './provider.ts';
+import { rateLimitGuard } from './rate-limit.ts';
+import { SandboxStore } from './store.ts';
+import { WebhookDispatcher } from './webhooks.ts';
+
+export interface SandboxInstance {
+  app: Hono;
+  ctx: SandboxContext;
+  credentials: Record<string, SandboxCredential>;
+  /** Starts the background job loop (order lifecycle, webhook retries). */
+  start(): void;
+  close(): Promise<void>;
+}
+
+export interface CreateSandboxOptions extends SandboxOptions {
+  /** Folder for the database; omitted: in memory. */
+  dataDir?: string;
+  baseUrl?: string;
+}
+
+const SEEDED = 'seeded-credentials';
+const CLOCK = 'clock';
+
+export function createSandbox(provider: Provider, declaration: ProviderSandbox, options: CreateSandboxOptions = {}): SandboxInstance {
+  const store = new SandboxStore(options.dataDir ? path.join(options.dataDir, `${provider.id}.sqlite`) : ':memory:');
+  const savedClock = store.getMeta(CLOCK);
+  const clock = new SandboxClock(savedClock ? JSON.parse(savedClock) : {});
+  const jobs = new JobScheduler(store, clock);
+  const ctx: SandboxContext = {
+    provider,
+    contract: declaration.contract,
+    store,
+    clock,
+    jobs,
+    webhooks: null,
+    faults: new FaultBoard(declaration.faults ?? {}),
+    options,
+    baseUrl: options.baseUrl ?? '',
+  };
+  const webhookScheme = declaration.contract.signing.webhooks;
+  if (webhookScheme) {
+    ctx.webhooks = new WebhookDispatcher(store, clock, jobs, {
+      scheme: getScheme(webhookScheme).id,
+      keyFor: (endpoint) => declaration.webhookKey?.(endpoint, ctx) ?? null,
+      ...(options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
+    });
+  }
+  for (const [name, handler] of Object.entries(declaration.jobs?.(ctx) ?? {})) jobs.register(name, handler);
+
+  const seeded = store.getMeta(SEEDED);
+  const credentials: Record<string, SandboxCredential> = seeded ? JSON.parse(seeded) : store.transaction(() => declaration.seed(ctx));
+  if (!seeded) store.setMeta(SEEDED, JSON.stringify(credentials));
+
+  const guards = [
+    ...(declaration.contract.rateLimit
+      ? [
+          rateLimitGuard(clock, {
+            policy: declaration.contract.rateLimit,
+            code: declaration.codes.rateLimited,
+            callerOf: (call) => declaration.rateLimitCaller?.(call, ctx),
+            ...(options.rateLimitScale !== undefined ? { scale: options.rateLimitScale } : {}),
+            ...(options.rateLimitsDisabled ? { disabled: true } : {}),
+          }),
+        ]
+      : []),
+    authGuard(declaration, ctx),
+    ...(declaration.guards?.(ctx) ?? []),
+  ];
+  const middleware = declaration.contract.idempotency
+    ? [idempotencyMiddleware(store, clock, { policy: declaration.contract.idempotency, invalidCode: declaration.codes.idempotencyInvalid, scopeOf: (call) => principalOf(call.state).key })]
+    : [];
+  const app = declaration.router({
+    handlers: declaration.handlers(ctx),
+    guards,
+    middleware,
+    ...(options.validateResponses !== undefined ? { validateResponses: options.validateResponses } : {}),
+    ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
+  });
+  mountControl(app, declaration, ctx, () => credentials);
+
+  return {
+    app,
+    ctx,
+    credentials,
+    start: () => jobs.start(),
+    close: async () => {
+      await jobs.stop();
+      store.setMeta(CLOCK, JSON.stringify(clock.state()));
+      store.close();
+    },
+  };
+}

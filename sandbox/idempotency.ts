@@ -1,0 +1,103 @@
+/**
+ * Idempotency-Key handling for every provider that declares it (x-idempotency): a key is scoped
+ * to the caller and the operation; the first request runs and its response is stored; a replay
+ * with the same body gets the byte-identical stored response with no second side effect; the same
+ * key with another body gets the provider's conflict; a retry that arrives while the first request
+ * is still running waits for it (50 concurrent POSTs, one execution, 50 identical answers).
+ */
+import { createHash } from 'node:crypto';
+import type { ContractIdempotency, ContractOperation } from '../runtime/contract.ts';
+import { ProviderError } from '../runtime/server/errors.ts';
+import type { HandlerResult, Middleware, OperationCall } from '../runtime/server/router.ts';
+import type { SandboxClock } from './clock.ts';
+import type { SandboxStore } from './store.ts';
+
+export const REPLAY_HEADER = 'Idempotent-Replayed';
+
+export interface IdempotencyOptions {
+  policy: ContractIdempotency;
+  /** Code for a key that breaks the documented format (length, printable ASCII). */
+  invalidCode: string;
+  /** Who the caller is (keys are per caller); from the auth guard's principal. */
+  scopeOf: (call: OperationCall) => string;
+}
+
+interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  raw: string | undefined;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Results worth remembering: what the operation itself decided. Server errors are not. */
+const storable = (r: HandlerResult) => r.status < 500;
+
+export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, options: IdempotencyOptions): Middleware {
+  const { policy } = options;
+  const header = policy.header.toLowerCase();
+  const pattern = policy.pattern ? new RegExp(policy.pattern) : null;
+  const windowMs = (policy.windowSeconds ?? 86_400) * 1000;
+  const inFlight = new Map<string, Promise<{ hash: string; response: StoredResponse }>>();
+  const select = store.db.prepare('SELECT body_hash, status, headers, body, created_at FROM idempotency WHERE scope = ? AND key = ?');
+  const upsert = store.db.prepare('INSERT OR REPLACE INTO idempotency (scope, key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+
+  const conflict = () =>
+    new ProviderError(
+      policy.conflict?.status ?? 409,
+      policy.conflict?.code ?? 'CONFLICT',
+      `This ${policy.header} was already used with a different request body. Use a new key for a new operation; reuse a key only to retry the identical request.`,
+    );
+  const replay = (stored: StoredResponse): HandlerResult => ({
+    status: stored.status,
+    headers: { ...stored.headers, [REPLAY_HEADER]: 'true' },
+    ...(stored.raw !== undefined ? { raw: stored.raw } : {}),
+  });
+
+  return async (call, next) => {
+    const op: ContractOperation = call.operation;
+    if (!op.idempotency) return next();
+    const key = call.c.req.header(header);
+    if (key === undefined) return next(); // required keys were enforced by the router
+    if (pattern && !pattern.test(key)) {
+      throw new ProviderError(400, options.invalidCode, `${policy.header} must be ${policy.minLength ?? 8}–${policy.maxLength ?? 256} printable ASCII characters.`);
+    }
+    const scope = `${options.scopeOf(call)} ${op.method.toUpperCase()} ${op.path}`;
+    const hash = sha256(call.rawBody);
+    const id = `${scope}\0${key}`;
+
+    const pending = inFlight.get(id);
+    if (pending) {
+      const first = await pending;
+      if (first.hash !== hash) throw conflict();
+      return replay(first.response);
+    }
+    const row = select.get(scope, key) as { body_hash: string; status: number; headers: string; body: string | null; created_at: number } | undefined;
+    if (row && clock.now() - row.created_at < windowMs) {
+      if (row.body_hash !== hash) throw conflict();
+      return replay({ status: row.status, headers: JSON.parse(row.headers), raw: row.body ?? undefined });
+    }
+
+    let settle!: (v: { hash: string; response: StoredResponse }) => void;
+    let fail!: (e: unknown) => void;
+    const promise = new Promise<{ hash: string; response: StoredResponse }>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    promise.catch(() => {});
+    inFlight.set(id, promise);
+    try {
+      const result = await next();
+      const raw = result.raw ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
+      const response: StoredResponse = { status: result.status, headers: result.headers ?? {}, raw };
+      if (storable(result)) upsert.run(scope, key, hash, response.status, JSON.stringify(response.headers), raw ?? null, clock.now());
+      settle({ hash, response });
+      return { status: response.status, headers: response.headers, ...(raw !== undefined ? { raw } : {}) };
+    } catch (err) {
+      fail(err);
+      throw err;
+    } finally {
+      inFlight.delete(id);
+    }
+  };
+}

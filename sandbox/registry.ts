@@ -1,0 +1,8 @@
+/** The provider sandboxes by id. A provider appears here once its handlers exist. */
+import type { ProviderId } from '../contracts/providers.ts';
+import { istarSandbox } from '../providers/istar/sandbox/index.ts';
+import type { ProviderSandbox } from './provider.ts';
+
+export const SANDBOXES: Partial<Record<ProviderId, ProviderSandbox>> = {
+  istar: istarSandbox,
+};

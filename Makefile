@@ -11,7 +11,7 @@ export NO_UPDATE_NOTIFIER := 1
 # Dependencies are installed from the committed lockfile when absent or older than it.
 DEPS := node_modules/.package-lock.json
 
-.PHONY: all deps lint validate vectors test typecheck bench clean
+.PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean
 
 $(DEPS): package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -30,6 +30,18 @@ validate: $(DEPS)
 
 vectors: $(DEPS)
 	@$(ACCORD) vectors
+
+generate: $(DEPS)
+	@$(ACCORD) generate
+
+check-generated: $(DEPS)
+	@$(ACCORD) generate --check
+
+mock: $(DEPS)
+	@$(ACCORD) mock
+
+serve: $(DEPS)
+	@$(ACCORD) serve
 
 typecheck: $(DEPS)
 	npx tsc --noEmit -p .

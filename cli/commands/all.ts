@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { PROVIDERS } from '../../contracts/providers.ts';
 import { stdoutWrite, type StepResult } from '../step.ts';
+import { checkGenerated } from './generate.ts';
 import { lintSpecs } from './lint.ts';
 import { validateSpecs } from './validate.ts';
+import { runVectors } from './vectors.ts';
 
 /**
  * The steps of the main job, in order. Each later issue adds its step here (generate, the
@@ -12,6 +14,8 @@ import { validateSpecs } from './validate.ts';
 const STEPS: Array<() => StepResult | Promise<StepResult>> = [
   () => lintSpecs(PROVIDERS),
   () => validateSpecs(PROVIDERS),
+  () => runVectors(),
+  () => checkGenerated(PROVIDERS),
 ];
 
 export async function runAll(): Promise<StepResult[]> {
@@ -24,7 +28,7 @@ export async function runAll(): Promise<StepResult[]> {
 export function registerAll(program: Command): void {
   program
     .command('all')
-    .description('the main job (`make`): lint and validate the specs, run the signing vectors, then print a summary')
+    .description('the main job (`make`): lint and validate the specs, run the signing vectors, check generated/, then print a summary')
     .action(async () => {
       const results = await runAll();
       const width = Math.max(...results.map((r) => r.name.length));

@@ -57,7 +57,7 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
     ctx.webhooks = new WebhookDispatcher(store, clock, jobs, {
       scheme: getScheme(webhookScheme).id,
       keyFor: (endpoint) => declaration.webhookKey?.(endpoint, ctx) ?? null,
-      ...(options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
+      ...((options.webhookTimeoutMs ?? declaration.webhookTimeoutMs) !== undefined ? { timeoutMs: (options.webhookTimeoutMs ?? declaration.webhookTimeoutMs)! } : {}),
     });
   }
   for (const [name, handler] of Object.entries(declaration.jobs?.(ctx) ?? {})) jobs.register(name, handler);

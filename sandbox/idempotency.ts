@@ -30,8 +30,12 @@ interface StoredResponse {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** Results worth remembering: what the operation itself decided. Server errors are not. */
-const storable = (r: HandlerResult) => r.status < 500;
+/**
+ * Results worth remembering: what the operation decided after accepting the request (2xx and the
+ * business refusals 404, 409, 422). A 400 the handler raised, a 429 or a 5xx is not stored, so a
+ * corrected retry with the same key runs (Starship D7, ODM D10).
+ */
+const storable = (r: HandlerResult) => (r.status >= 200 && r.status < 300) || r.status === 404 || r.status === 409 || r.status === 422;
 
 export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, options: IdempotencyOptions): Middleware {
   const { policy } = options;

@@ -22,7 +22,7 @@ export interface RunningSandbox {
   server: ServerType;
 }
 
-/** The credentials file: documented in sandbox/README.md. */
+/** The credentials file: documented in README.md (Sandboxes). */
 export interface CredentialsFile {
   format: typeof CREDENTIALS_FORMAT;
   providers: Record<string, { baseUrl: string; controlUrl: string; credentials: Record<string, SandboxCredential> }>;
@@ -52,7 +52,8 @@ export async function serveSandboxes(providers: readonly Provider[], options: Se
     const baseUrl = url + basePathOf(declaration.contract);
     const instance = createSandbox(provider, declaration, { ...options, baseUrl });
     const server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: instance.app.fetch, port, hostname: host }, () => resolve(s));
+      // overrideGlobalObjects: false keeps Node's own Request/Response, so a client in the same process works.
+      const s = serve({ fetch: instance.app.fetch, port, hostname: host, overrideGlobalObjects: false }, () => resolve(s));
       s.once('error', reject);
     });
     const actual = (server.address() as AddressInfo).port;

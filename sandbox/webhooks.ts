@@ -4,7 +4,7 @@
  * A non-2xx answer or no answer within the timeout is retried with exponential backoff until
  * 24 h after the event; deliveries are listed by the control API.
  */
-import { randomUUID } from 'node:crypto';
+import { ulid } from 'ulid';
 import { sign } from '../signing/engine.ts';
 import { getScheme } from '../signing/schemes/index.ts';
 import type { SchemeId } from '../signing/types.ts';
@@ -88,7 +88,7 @@ export class WebhookDispatcher {
     for (const endpoint of this.endpoints(owner)) {
       if (endpoint.events.length && !endpoint.events.includes(event)) continue;
       const delivery: Delivery = {
-        id: `dlv_${randomUUID().replace(/-/g, '')}`,
+        id: `dlv_${ulid()}`,
         endpointId: endpoint.id,
         owner,
         url: endpoint.url,

@@ -13,7 +13,7 @@ import * as sirgiving from '../../generated/sirgiving/index.ts';
 import * as starship from '../../generated/starship/index.ts';
 import { startMocks, type MockSet } from '../../mocks/prism.ts';
 import type { Contract, ContractOperation } from '../../runtime/contract.ts';
-import { exampleRequest, responseSchemaPointer } from '../support/examples.ts';
+import { exampleRequest, responseSchemaPointer } from '../../contracts/examples.ts';
 
 const PORT_BASE = 4610;
 const { privateKey: odmPrivateKey } = generateKeyPairSync('ed25519');

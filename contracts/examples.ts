@@ -1,6 +1,6 @@
 /** Request inputs for an operation, taken from the spec's own examples (what a mock accepts). */
-import { deref, resolvePointer } from '../../contracts/walk.ts';
-import type { ContractOperation } from '../../runtime/contract.ts';
+import { deref, resolvePointer } from './walk.ts';
+import type { ContractOperation } from '../runtime/contract.ts';
 
 function exampleOf(doc: any, node: any): unknown {
   if (!node) return undefined;

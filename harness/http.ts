@@ -1,0 +1,165 @@
+/**
+ * How checks talk to the implementation: an operation, inputs and a credential role in; a
+ * signed (or deliberately broken) request out; the exchange recorded with secrets redacted.
+ */
+import { randomUUID } from 'node:crypto';
+import { sign } from '../signing/engine.ts';
+import type { Contract, ContractOperation } from '../runtime/contract.ts';
+import type { SandboxCredential } from '../sandbox/provider.ts';
+import type { SchemeId } from '../signing/types.ts';
+import { createRedactor } from './redact.ts';
+import type { Exchange } from './types.ts';
+
+export const EXCERPT_CHARS = 600;
+
+export interface CallInput {
+  path?: Record<string, unknown>;
+  /** An object (arrays repeat the key) or a raw query string without `?`. */
+  query?: Record<string, unknown> | string;
+  headers?: Record<string, string>;
+  /** A JSON value, or exact bytes/text with `raw`. */
+  body?: unknown;
+  raw?: string | Uint8Array;
+  contentType?: string;
+}
+
+export interface MutableRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: Uint8Array<ArrayBuffer>;
+}
+
+export interface CallOptions {
+  /** Credential role from the credentials file; null sends no credentials at all. Default `default`. */
+  role?: string | null;
+  /** Replace credential values (auth_invalid). */
+  credentialOverrides?: Record<string, string>;
+  /** false: do not sign even if the role signs. */
+  sign?: boolean;
+  /** Seconds added to the signing timestamp (stale, future). */
+  timestampOffset?: number;
+  /** An Idempotency-Key to send; false sends none; default: a fresh one where the operation takes one. */
+  idempotencyKey?: string | false;
+  /** Changes the request after signing (tampering). */
+  afterSign?: (request: MutableRequest) => void;
+}
+
+export interface CallResult extends Exchange {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON body, or undefined. */
+  json: unknown;
+  text: string;
+}
+
+export interface HarnessHttp {
+  call(operation: ContractOperation, input?: CallInput, options?: CallOptions): Promise<CallResult>;
+  /** A raw request to a URL (control API, webhook receivers). */
+  raw(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }>;
+}
+
+function expandPath(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{([^}]+)\}/g, (_m, name) => encodeURIComponent(String(params[name] ?? `missing-${name}`)));
+}
+
+function queryString(query: CallInput['query']): string {
+  if (query === undefined) return '';
+  if (typeof query === 'string') return query;
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(item))}`);
+  }
+  return parts.join('&');
+}
+
+export function createHarnessHttp(contract: Contract, baseUrl: string, credentials: Record<string, SandboxCredential>, fetchImpl: typeof fetch = fetch): HarnessHttp {
+  const redact = createRedactor(credentials);
+  const idemHeader = contract.idempotency?.header ?? 'Idempotency-Key';
+  const base = baseUrl.replace(/\/$/, '');
+
+  return {
+    async call(operation, input = {}, options = {}) {
+      const role = options.role === undefined ? 'default' : options.role;
+      const cred = role === null ? undefined : credentials[role];
+      if (role !== null && !cred) throw new Error(`the credentials file has no "${role}" role for ${contract.provider}`);
+      const url = new URL(base + expandPath(operation.path, input.path));
+      const qs = queryString(input.query);
+      if (qs) url.search = qs;
+      const headers = new Headers(input.headers ?? {});
+      let body: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+      if (input.raw !== undefined) body = typeof input.raw === 'string' ? new TextEncoder().encode(input.raw) : new Uint8Array(input.raw);
+      else if (input.body !== undefined) body = new TextEncoder().encode(JSON.stringify(input.body));
+      if (body.byteLength && !headers.has('content-type')) headers.set('Content-Type', input.contentType ?? 'application/json');
+      if (cred) {
+        const values = { ...cred.credentials, ...(options.credentialOverrides ?? {}) };
+        for (const auth of contract.auth) {
+          const v = values[auth.credential];
+          if (!auth.computed && v !== undefined && !headers.has(auth.header)) headers.set(auth.header, auth.prefix + v);
+        }
+      }
+      if (!headers.has('X-Request-Id')) headers.set('X-Request-Id', randomUUID());
+      if (operation.idempotency && options.idempotencyKey !== false && !headers.has(idemHeader)) {
+        headers.set(idemHeader, options.idempotencyKey ?? `accord-check-${randomUUID()}`);
+      }
+      if (cred?.signing && options.sign !== false && operation.signing !== 'none') {
+        const signed = sign(cred.signing.scheme as SchemeId, {
+          method: operation.method.toUpperCase(),
+          path: url.pathname,
+          query: url.search.slice(1),
+          body,
+          timestamp: Math.floor(Date.now() / 1000) + (options.timestampOffset ?? 0),
+          ...(cred.signing.secret !== undefined ? { secret: cred.signing.secret } : {}),
+          ...(cred.signing.privateKey !== undefined ? { privateKey: cred.signing.privateKey } : {}),
+        });
+        for (const [k, v] of Object.entries(signed.headers)) headers.set(k, v);
+      }
+      const mutable: MutableRequest = { method: operation.method.toUpperCase(), url, headers, body };
+      options.afterSign?.(mutable);
+      const bodyText = mutable.body.byteLength ? new TextDecoder().decode(mutable.body) : undefined;
+      const exchange: Exchange = {
+        request: {
+          method: mutable.method,
+          url: redact.text(mutable.url.toString()),
+          headers: redact.headers(Object.fromEntries(mutable.headers.entries())),
+          ...(bodyText !== undefined ? { body: redact.text(bodyText.slice(0, EXCERPT_CHARS)) } : {}),
+        },
+        ms: 0,
+      };
+      const started = performance.now();
+      try {
+        const res = await fetchImpl(mutable.url, {
+          method: mutable.method,
+          headers: mutable.headers,
+          ...(mutable.body.byteLength && mutable.method !== 'GET' && mutable.method !== 'HEAD' ? { body: mutable.body } : {}),
+        });
+        const text = await res.text();
+        exchange.ms = Math.round(performance.now() - started);
+        exchange.response = { status: res.status, headers: redact.headers(Object.fromEntries(res.headers.entries())), body: redact.text(text.slice(0, EXCERPT_CHARS)) };
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        return { ...exchange, status: res.status, headers: res.headers, json, text };
+      } catch (err) {
+        exchange.ms = Math.round(performance.now() - started);
+        exchange.error = redact.text((err as Error).message);
+        return { ...exchange, status: 0, headers: new Headers(), json: undefined, text: '' };
+      }
+    },
+    async raw(method, url, body) {
+      const res = await fetchImpl(url, { method, headers: { 'Content-Type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, json };
+    },
+  };
+}

@@ -57,6 +57,7 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
     ctx.webhooks = new WebhookDispatcher(store, clock, jobs, {
       scheme: getScheme(webhookScheme).id,
       keyFor: (endpoint) => declaration.webhookKey?.(endpoint, ctx) ?? null,
+      ...(declaration.deliveryId ? { deliveryId: () => declaration.deliveryId!() } : {}),
       ...((options.webhookTimeoutMs ?? declaration.webhookTimeoutMs) !== undefined ? { timeoutMs: (options.webhookTimeoutMs ?? declaration.webhookTimeoutMs)! } : {}),
     });
   }

@@ -48,6 +48,8 @@ export interface DispatcherOptions {
   keyFor: (endpoint: WebhookEndpoint) => { secret?: string; privateKey?: string } | null;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Delivery ids in the provider's format. */
+  deliveryId?: () => string;
 }
 
 /** Retry n (1-based) waits 30 s · 2^(n−1), at most 2 h. */
@@ -88,7 +90,7 @@ export class WebhookDispatcher {
     for (const endpoint of this.endpoints(owner)) {
       if (endpoint.events.length && !endpoint.events.includes(event)) continue;
       const delivery: Delivery = {
-        id: `dlv_${ulid()}`,
+        id: this.options.deliveryId?.() ?? `dlv_${ulid()}`,
         endpointId: endpoint.id,
         owner,
         url: endpoint.url,

@@ -218,6 +218,10 @@ export const contract: Contract = {
       "status": 404,
       "documented": false
     },
+    "NOT_FOUND": {
+      "status": 404,
+      "documented": false
+    },
     "IDEMPOTENCY_CONFLICT": {
       "status": 409,
       "documented": false

@@ -755,7 +755,7 @@ export interface components {
          */
         EventId: string;
         /**
-         * @description Webhook delivery id sent in X-Starship-Delivery: `dlv_` followed by a 26-character ULID. A new id per delivery attempt, unlike `event_id` (accord's decision, D25).
+         * @description Webhook delivery id sent in X-Starship-Delivery: `dlv_` followed by a 26-character ULID. One id per event and endpoint, the same on every retry of that delivery; `event_id` is the same for every endpoint (accord's decision, D25).
          * @example dlv_01HX9D9Z41SWEBMWGTZZT1GXSM
          */
         DeliveryId: string;

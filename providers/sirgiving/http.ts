@@ -13,6 +13,7 @@ export const http: ProviderHttp = {
       notImplemented: 'INTERNAL_ERROR',
       internal: 'INTERNAL_ERROR',
       payloadTooLarge: 'VALIDATION_ERROR',
+      idempotencyKeyInvalid: 'INVALID_IDEMPOTENCY_KEY',
     },
   },
   // SIR Giving documents no request id (D21); accord's sandbox still answers one, a ULID.

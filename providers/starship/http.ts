@@ -14,6 +14,7 @@ export const http: ProviderHttp = {
       notImplemented: 'SERVICE_UNAVAILABLE',
       internal: 'INTERNAL_ERROR',
       payloadTooLarge: 'VALIDATION_ERROR',
+      idempotencyKeyInvalid: 'IDEMPOTENCY_KEY_INVALID',
     },
   },
   // Starship echoes the caller's X-Request-Id, else generates a ULID (the docs' example id is one).

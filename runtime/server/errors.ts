@@ -22,6 +22,8 @@ export interface ErrorEnvelope {
     notImplemented: string;
     internal: string;
     payloadTooLarge: string;
+    /** An Idempotency-Key that breaks its documented format; default `validation`. */
+    idempotencyKeyInvalid?: string;
   };
 }
 

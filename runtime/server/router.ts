@@ -160,7 +160,13 @@ export function createRouter(options: RouterOptions): Hono {
       const bounds = idem.minLength !== null && idem.maxLength !== null ? ` (${idem.minLength}–${idem.maxLength} characters)` : '';
       return failure(requestId, idem.missing?.status ?? 400, idem.missing?.code ?? errors.codes.validation, `This operation requires an ${idem.header} header${bounds}; generate one per logical operation and send the same key when you retry.`);
     }
-    if (!v.header(headerValues)) problems.push(...formatAjvErrors(v.header.errors).map((e) => `header ${e.replace(/^\//, '')}`));
+    if (!v.header(headerValues)) {
+      const errs = v.header.errors ?? [];
+      if (idem && errors.codes.idempotencyKeyInvalid && errs.some((e) => e.instancePath === `/${idem.header.toLowerCase()}`)) {
+        return failure(requestId, 400, errors.codes.idempotencyKeyInvalid, `${idem.header} must be ${idem.minLength ?? 8}–${idem.maxLength ?? 256} printable ASCII characters.`);
+      }
+      problems.push(...formatAjvErrors(errs).map((e) => `header ${e.replace(/^\//, '')}`));
+    }
 
     let body: unknown;
     if (operation.requestBody) {

@@ -74,7 +74,9 @@ function compileOne(doc: any, op: ContractOperation, params: SchemaSet, bodies: 
 
 /** The validator for a response status: exact key first, then its `NXX` range, then `default`. */
 export function responseValidator(v: OperationValidators, status: number): ValidateFunction | null | undefined {
-  return v.responses.get(String(status)) ?? v.responses.get(`${String(status)[0]}XX`) ?? v.responses.get('default');
+  // null: documented without a JSON body (a 204); undefined: not documented at all.
+  for (const key of [String(status), `${String(status)[0]}XX`, 'default']) if (v.responses.has(key)) return v.responses.get(key);
+  return undefined;
 }
 
 export { formatAjvErrors };

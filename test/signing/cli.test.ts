@@ -122,6 +122,7 @@ describe('usage errors: exit 2, one line naming the flag', () => {
 
   test.each([
     { name: 'unknown scheme', args: ['sign', '--scheme', 'nope', '--secret', SECRET, '--path', '/'], flag: '--scheme' },
+    { name: 'missing scheme', args: ['verify', '--secret', SECRET], flag: '--scheme' },
     { name: 'missing secret', args: ['sign', '--scheme', 'starship-hmac-v1', '--path', '/'], flag: '--secret' },
     { name: 'empty --secret-env', args: ['sign', '--scheme', 'starship-hmac-v1', '--path', '/', '--secret-env', 'ACCORD_NOT_SET'], flag: '--secret-env' },
     { name: 'unreadable key file', args: ['sign', '--scheme', 'odm-ed25519', '--path', '/', '--private-key-file', path.join(dir, 'none.pem')], flag: '--private-key-file' },

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { SCHEMES, SignatureVerificationError, sign, verify, type SchemeDeclaration, type SignInput } from '../../signing/index.ts';
+import { SCHEMES, SignatureVerificationError, sign, sortedQuery, verify, type SchemeDeclaration, type SignInput } from '../../signing/index.ts';
 
 // sign → verify round-trips for any request; changing any one byte of a bound part breaks it.
 
@@ -159,5 +159,24 @@ test('arbitrary header values never crash the parser: they fail with a code', ()
       }
       return true;
     }),
+  );
+});
+
+test('sortedQuery equals a stable sort by the keys’ UTF-8 bytes, for any keys (astral and high-BMP included)', () => {
+  const char = fc.constantFrom('a', 'b', 'B', '=', '%', '+', '_', '~', 'é', '\uE000', '\uFFFD', '😀', '𝒜', '1');
+  const pair = fc.string({ unit: char, maxLength: 6 });
+  fc.assert(
+    fc.property(fc.array(pair, { maxLength: 8 }), (pairs) => {
+      const query = pairs.join('&');
+      const kept = query.split('&').filter((p) => p !== '');
+      const key = (p: string) => Buffer.from(p.split('=', 1)[0]!, 'utf8');
+      const want = kept
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => Buffer.compare(key(a.p), key(b.p)) || a.i - b.i)
+        .map((x) => x.p)
+        .join('&');
+      return sortedQuery(query) === want;
+    }),
+    { numRuns: 500 },
   );
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { SCHEMES } from '../../signing/index.ts';
-import { buildVectorFile, serializeVectorFile, vectorPath } from '../../signing/vectors/generate.ts';
+import { buildVectorFile, REPO_ROOT, serializeVectorFile, vectorPath } from '../../signing/vectors/generate.ts';
 import { loadVectorFile, runNegative, runPositive } from '../../signing/vectors/run.ts';
 import { VECTOR_FORMAT } from '../../signing/vectors/format.ts';
 
@@ -41,6 +42,11 @@ describe.each(files)('$id', ({ scheme, file }) => {
     }
     const binary = file.positive.find((v) => v.id === 'binary-body')!;
     expect(binary.input.body_base64).toBeDefined();
+  });
+
+  test('is listed in specs/VECTORS.md with its current counts', () => {
+    const row = `| \`${scheme.id}\` | \`specs/${scheme.provider}/vectors/${scheme.id}.json\` | ${file.positive.length} | ${file.negative.length} |`;
+    expect(readFileSync(path.join(REPO_ROOT, 'specs', 'VECTORS.md'), 'utf8')).toContain(row);
   });
 
   test('matches what the generator produces from the declared cases (regenerate with `accord vectors --write`)', () => {

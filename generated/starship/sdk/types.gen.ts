@@ -60,7 +60,7 @@ export type WebhookEndpointId = string;
 export type EventId = string;
 
 /**
- * Webhook delivery id sent in X-Starship-Delivery: `dlv_` followed by a 26-character ULID. A new id per delivery attempt, unlike `event_id` (accord's decision, D25).
+ * Webhook delivery id sent in X-Starship-Delivery: `dlv_` followed by a 26-character ULID. One id per event and endpoint, the same on every retry of that delivery; `event_id` is the same for every endpoint (accord's decision, D25).
  */
 export type DeliveryId = string;
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
 import { registerAll } from './commands/all.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerMock } from './commands/mock.ts';
@@ -12,7 +13,7 @@ import { registerVerify } from './commands/verify.ts';
 import { registerVectors } from './commands/vectors.ts';
 
 /** Every command module registers itself here; a new command is one import and one line. */
-const COMMANDS = [registerAll, registerLint, registerValidate, registerGenerate, registerSign, registerVerify, registerVectors, registerMock, registerBench, registerServe];
+const COMMANDS = [registerAll, registerLint, registerValidate, registerGenerate, registerSign, registerVerify, registerVectors, registerMock, registerBench, registerServe, registerCheck];
 
 export function buildProgram(): Command {
   const program = new Command('accord')

@@ -43,7 +43,13 @@ export interface CallOptions {
   idempotencyKey?: string | false;
   /** Changes the request after signing (tampering). */
   afterSign?: (request: MutableRequest) => void;
+  /** Return a 429 as is instead of waiting out its Retry-After (the rate_limit check). */
+  acceptRateLimit?: boolean;
 }
+
+/** A 429 whose Retry-After is at most this long is waited out and the request re-sent (re-signed). */
+export const MAX_RATE_LIMIT_WAIT_S = 5;
+const MAX_RATE_LIMIT_RETRIES = 3;
 
 export interface CallResult extends Exchange {
   status: number;
@@ -79,8 +85,31 @@ export function createHarnessHttp(contract: Contract, baseUrl: string, credentia
   const idemHeader = contract.idempotency?.header ?? 'Idempotency-Key';
   const base = baseUrl.replace(/\/$/, '');
 
-  return {
+  const http: HarnessHttp = {
     async call(operation, input = {}, options = {}) {
+      for (let attempt = 0; ; attempt++) {
+        const result = await once(operation, input, options);
+        if (result.status !== 429 || options.acceptRateLimit || attempt >= MAX_RATE_LIMIT_RETRIES) return result;
+        const wait = Number(result.headers.get('retry-after'));
+        if (!Number.isFinite(wait) || wait > MAX_RATE_LIMIT_WAIT_S) return result;
+        await new Promise((r) => setTimeout(r, Math.max(wait, 0.05) * 1000));
+      }
+    },
+    async raw(method, url, body) {
+      const res = await fetchImpl(url, { method, headers: { 'Content-Type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, json };
+    },
+  };
+  return http;
+
+  async function once(operation: ContractOperation, input: CallInput, options: CallOptions): Promise<CallResult> {
       const role = options.role === undefined ? 'default' : options.role;
       const cred = role === null ? undefined : credentials[role];
       if (role !== null && !cred) throw new Error(`the credentials file has no "${role}" role for ${contract.provider}`);
@@ -149,17 +178,5 @@ export function createHarnessHttp(contract: Contract, baseUrl: string, credentia
         exchange.error = redact.text((err as Error).message);
         return { ...exchange, status: 0, headers: new Headers(), json: undefined, text: '' };
       }
-    },
-    async raw(method, url, body) {
-      const res = await fetchImpl(url, { method, headers: { 'Content-Type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-      const text = await res.text();
-      let json: any;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, json };
-    },
-  };
+  }
 }

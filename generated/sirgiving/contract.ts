@@ -97,8 +97,17 @@ export const contract: Contract = {
         ]
       },
       "admin": {
-        "description": "Admin key and partner management. The docs publish no admin limits (accord's decision D8: undocumented, no limits assumed; responses still carry the X-RateLimit-* headers).",
-        "limits": []
+        "description": "Admin key and partner management, per admin token. The docs publish no admin limits; the responses carry the X-RateLimit-* headers like every other, so accord assumes the Standard tier's figures (accord's decision D8).",
+        "limits": [
+          {
+            "requests": 1000,
+            "per_seconds": 3600
+          },
+          {
+            "requests": 100,
+            "per_seconds": 60
+          }
+        ]
       }
     },
     "tiers": {

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { CHECKS, selectChecks } from '../../harness/catalogue.ts';
+import { humanReport } from '../../harness/reporters/human.ts';
+import { jsonReport } from '../../harness/reporters/json.ts';
+import { junitReport } from '../../harness/reporters/junit.ts';
+import { runChecks } from '../../harness/run.ts';
+import { buildTarget, readCredentialsFile, TargetError } from '../../harness/target.ts';
+import { UsageError } from '../errors.ts';
+import { providersFromArgs } from '../providers-arg.ts';
+
+const REPORTERS = { human: humanReport, json: jsonReport, junit: junitReport } as const;
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** `accord check <provider> --base-url URL --credentials FILE …`: the contract harness. */
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('check any implementation of a provider (sandbox, provider, partner server) against the spec, signers and vectors')
+    .argument('[provider]', 'starship, istar, sirgiving or odm')
+    .option('--base-url <url>', 'base URL of the implementation, including the base path')
+    .option('--credentials <file>', 'credentials file (accord-sandbox-credentials/1)')
+    .option('--checks <list>', `comma-separated checks (default: all but the opt-in ones)`)
+    .option('--reporter <name>', 'human, json or junit', 'human')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--seed <n>', 'seed for generated inputs', '1')
+    .option('--max-examples <n>', 'generated inputs per operation (fuzz, negative data)', '20')
+    .option('--list', 'print the catalogue of checks and exit')
+    .option('--verbose', 'list passing findings too')
+    .action(async (providerName: string | undefined, opts: Record<string, string | boolean | undefined>) => {
+      if (opts.list) {
+        for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(24)} ${c.group.padEnd(12)} ${c.optIn ? '(opt-in) ' : ''}${c.summary}\n`);
+        process.exitCode = 0;
+        return;
+      }
+      if (!providerName) throw new UsageError('name the provider: accord check <starship|istar|sirgiving|odm> --base-url URL --credentials FILE');
+      const [provider] = providersFromArgs([providerName]);
+      if (!opts.baseUrl) throw new UsageError('--base-url is required (e.g. http://127.0.0.1:4101/api/v1/partner)');
+      if (!opts.credentials) throw new UsageError('--credentials is required (the sandbox writes .accord/sandbox/credentials.json)');
+      const reporter = REPORTERS[String(opts.reporter) as keyof typeof REPORTERS];
+      if (!reporter) throw new UsageError(`--reporter must be human, json or junit, got "${opts.reporter}"`);
+      let checks;
+      try {
+        checks = selectChecks(typeof opts.checks === 'string' ? opts.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+      } catch (err) {
+        throw new UsageError(`--checks: ${(err as Error).message}`);
+      }
+      const seed = positiveInt('--seed', String(opts.seed));
+      const maxExamples = positiveInt('--max-examples', String(opts.maxExamples));
+      let target;
+      try {
+        target = await buildTarget(provider!, String(opts.baseUrl), readCredentialsFile(String(opts.credentials), provider!.id));
+      } catch (err) {
+        if (err instanceof TargetError) throw new UsageError(err.message);
+        throw err;
+      }
+      const showBar = opts.reporter === 'human' && process.stderr.isTTY;
+      const bar = showBar ? new cliProgress.SingleBar({ format: 'accord check {bar} {value}/{total} {check}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+      const report = await runChecks(target, checks, { seed, maxExamples }, {
+        onCheckStart: (check, i, total) => {
+          if (bar) i === 0 ? bar.start(total, 0, { check: check.id }) : bar.update(i, { check: check.id });
+          else if (opts.reporter === 'human') process.stderr.write(`running ${check.id} (${i + 1}/${total})\n`);
+        },
+        onCheckEnd: () => void 0,
+      });
+      bar?.stop();
+      const text = reporter(report, { verbose: Boolean(opts.verbose) });
+      if (opts.output) fs.writeFileSync(String(opts.output), text);
+      else process.stdout.write(text);
+      process.exitCode = report.failed ? 1 : 0;
+    });
+}

@@ -1,0 +1,51 @@
+/**
+ * The conformance probe: each operation called once with the spec's own example inputs and the
+ * default credential; the five conformance checks judge different aspects of the same exchange.
+ */
+import { exampleRequest } from '../contracts/examples.ts';
+import { deref, resolvePointer } from '../contracts/walk.ts';
+import type { ContractOperation } from '../runtime/contract.ts';
+import type { CallResult } from './http.ts';
+import type { CheckContext } from './types.ts';
+
+const probes = new WeakMap<CheckContext, Map<string, Promise<CallResult>>>();
+
+export function probe(ctx: CheckContext, op: ContractOperation): Promise<CallResult> {
+  let byOp = probes.get(ctx);
+  if (!byOp) probes.set(ctx, (byOp = new Map()));
+  let p = byOp.get(op.operationId);
+  if (!p) {
+    const ex = exampleRequest(ctx.doc, op);
+    p = ctx.http.call(op, { path: ex.path, query: ex.query, headers: Object.fromEntries(Object.entries(ex.header).map(([k, v]) => [k, String(v)])), ...(ex.body !== undefined ? { body: ex.body } : {}) });
+    byOp.set(op.operationId, p);
+  }
+  return p;
+}
+
+/** The spec's response object for a status (exact, then NXX, then default), with its key. */
+export function documentedResponse(ctx: CheckContext, op: ContractOperation, status: number): { key: string; response: any; pointer: string } | undefined {
+  const responses = ctx.doc.paths[op.path][op.method].responses ?? {};
+  const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => responses[k]);
+  if (!key) return undefined;
+  const raw = responses[key];
+  const pointer = raw.$ref ?? `#/paths/${op.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${op.method}/responses/${key}`;
+  return { key, response: deref(ctx.doc, raw), pointer };
+}
+
+/** Validates a body against the JSON schema of a documented response; problems as lines. */
+export function schemaProblems(ctx: CheckContext, responsePointer: string, body: unknown): string[] | null {
+  const resolved = resolvePointer(ctx.doc, responsePointer) as any;
+  if (!resolved?.content?.['application/json']?.schema) return null;
+  const validate = ctx.schemas.validatorAt(`${responsePointer}/content/application~1json/schema`);
+  if (validate(body)) return [];
+  return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.keyword === 'additionalProperties' ? ` "${(e.params as any).additionalProperty}"` : ''}`);
+}
+
+/** Finds the machine error code in an error body (`code` at the top or one level down). */
+export function errorCodeOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, any>;
+  if (typeof b.code === 'string') return b.code;
+  for (const v of Object.values(b)) if (v && typeof v === 'object' && typeof (v as any).code === 'string') return (v as any).code;
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { PROVIDERS } from '../../contracts/providers.ts';
 import { stdoutWrite, type StepResult } from '../step.ts';
+import { checkEmbeddedSandbox } from '../../harness/embedded.ts';
 import { checkGenerated } from './generate.ts';
 import { lintSpecs } from './lint.ts';
 import { validateSpecs } from './validate.ts';
@@ -16,7 +17,22 @@ const STEPS: Array<() => StepResult | Promise<StepResult>> = [
   () => validateSpecs(PROVIDERS),
   () => runVectors(),
   () => checkGenerated(PROVIDERS),
+  () => harnessAgainstSandboxes(),
 ];
+
+/** The contract harness (default checks) against the four embedded sandboxes. */
+async function harnessAgainstSandboxes(): Promise<StepResult> {
+  let passed = 0;
+  let failed = 0;
+  for (const provider of PROVIDERS) {
+    const report = await checkEmbeddedSandbox(provider);
+    passed += report.passed;
+    failed += report.failed;
+    stdoutWrite(`${report.failed ? 'FAIL' : 'ok  '} check ${provider.id}: ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped`);
+    for (const f of report.findings.filter((x) => x.outcome === 'fail')) stdoutWrite(`  ${f.check} ${f.subject}: ${f.reason}`);
+  }
+  return { name: 'check', ok: failed === 0, detail: `contract harness against the 4 sandboxes: ${passed} passed, ${failed} failed` };
+}
 
 export async function runAll(): Promise<StepResult[]> {
   const results: StepResult[] = [];
@@ -28,7 +44,7 @@ export async function runAll(): Promise<StepResult[]> {
 export function registerAll(program: Command): void {
   program
     .command('all')
-    .description('the main job (`make`): lint and validate the specs, run the signing vectors, check generated/, then print a summary')
+    .description('the main job (`make`): lint and validate the specs, run the signing vectors, check generated/, run the contract harness against the embedded sandboxes, then print a summary')
     .action(async () => {
       const results = await runAll();
       const width = Math.max(...results.map((r) => r.name.length));

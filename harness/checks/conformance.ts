@@ -100,7 +100,7 @@ export const errorEnvelope: Check = {
   id: 'error_envelope',
   group: 'conformance',
   summary: 'every error answer uses the provider’s envelope with a code documented for its status',
-  sends: 'each operation once with example inputs, and once with a path the provider does not have',
+  sends: 'each operation once with example inputs, and one read without credentials',
   expects: `4xx/5xx bodies valid against the provider's error schema; the code listed in x-error-codes with that status`,
   async run(ctx) {
     const schemaName = ctx.contract.errorSchema;
@@ -116,9 +116,9 @@ export const errorEnvelope: Check = {
       return ctx.record({ subject, outcome: 'pass', exchange: r });
     };
     for (const op of operationsOf(ctx)) judge(op.operationId, await probe(ctx, op));
-    // An unknown path: the implementation's 404 must still be in the envelope.
+    // A documented error every implementation must produce: the same read without credentials (401).
     const first = ctx.contract.operations.find((o) => o.method === 'get' && !o.path.includes('{')) ?? ctx.contract.operations[0]!;
-    judge('(unknown path)', await ctx.http.call({ ...first, path: '/accord-check-no-such-path' }, {}, {}));
+    judge(`${first.operationId} (no credentials)`, await ctx.http.call(first, {}, { role: null }));
   },
 };
 

@@ -1,18 +1,11 @@
 import { ulid } from 'ulid';
-import type { ProviderHttp } from '../../runtime/server/errors.ts';
+import { CONVENTIONAL_CODES, type ProviderHttp } from '../../runtime/server/errors.ts';
 
 /** accord's decision: `{ "error": { "code", "message", "request_id" } }`. */
 export const http: ProviderHttp = {
   errors: {
     body: ({ code, message, requestId }) => ({ error: { code, message, request_id: requestId } }),
-    codes: {
-      validation: 'VALIDATION_ERROR',
-      malformedJson: 'VALIDATION_ERROR',
-      notFound: 'NOT_FOUND',
-      notImplemented: 'INTERNAL_ERROR',
-      internal: 'INTERNAL_ERROR',
-      payloadTooLarge: 'VALIDATION_ERROR',
-    },
+    codes: CONVENTIONAL_CODES,
   },
   // ODM request ids are `req_` + a ULID (D5); a caller's id in another format is replaced, so the error body's request_id always matches its schema.
   requestId: { generate: () => `req_${ulid()}`, accepts: (id) => /^req_[0-9A-HJKMNP-TV-Z]{26}$/.test(id) },

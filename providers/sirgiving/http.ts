@@ -1,20 +1,12 @@
 import { ulid } from 'ulid';
-import type { ProviderHttp } from '../../runtime/server/errors.ts';
+import { CONVENTIONAL_CODES, type ProviderHttp } from '../../runtime/server/errors.ts';
 import { reasonPhrase } from '../../runtime/server/reason.ts';
 
 /** accord's decision D3: NestJS's `{ statusCode, error, message }` plus a machine `code`. */
 export const http: ProviderHttp = {
   errors: {
     body: ({ status, code, message }) => ({ statusCode: status, error: reasonPhrase(status), message, code }),
-    codes: {
-      validation: 'VALIDATION_ERROR',
-      malformedJson: 'VALIDATION_ERROR',
-      notFound: 'NOT_FOUND',
-      notImplemented: 'INTERNAL_ERROR',
-      internal: 'INTERNAL_ERROR',
-      payloadTooLarge: 'VALIDATION_ERROR',
-      idempotencyKeyInvalid: 'INVALID_IDEMPOTENCY_KEY',
-    },
+    codes: { ...CONVENTIONAL_CODES, idempotencyKeyInvalid: 'INVALID_IDEMPOTENCY_KEY' },
   },
   // SIR Giving documents no request id (D21); accord's sandbox still answers one, a ULID.
   requestId: { generate: () => ulid() },

@@ -27,6 +27,19 @@ export interface ErrorEnvelope {
   };
 }
 
+/**
+ * The codes most providers use for the router's own failures; a provider spreads them and
+ * overrides what differs (each name must be in the provider's x-error-codes).
+ */
+export const CONVENTIONAL_CODES: ErrorEnvelope['codes'] = {
+  validation: 'VALIDATION_ERROR',
+  malformedJson: 'VALIDATION_ERROR',
+  notFound: 'NOT_FOUND',
+  notImplemented: 'INTERNAL_ERROR',
+  internal: 'INTERNAL_ERROR',
+  payloadTooLarge: 'VALIDATION_ERROR',
+};
+
 /** How a provider's request ids look: generated when the caller sends none (or one it would not accept). */
 export interface RequestIdFormat {
   generate(): string;

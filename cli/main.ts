@@ -1,33 +1,42 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
-import { registerAll } from './commands/all.ts';
-import { registerBench } from './commands/bench.ts';
-import { registerCheck } from './commands/check.ts';
-import { registerGenerate } from './commands/generate.ts';
-import { registerLint } from './commands/lint.ts';
-import { registerMock } from './commands/mock.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerValidate } from './commands/validate.ts';
-import { registerSign } from './commands/sign.ts';
-import { registerVerify } from './commands/verify.ts';
-import { registerVectors } from './commands/vectors.ts';
+type Register = (program: Command) => void;
 
-/** Every command module registers itself here; a new command is one import and one line. */
-const COMMANDS = [registerAll, registerLint, registerValidate, registerGenerate, registerSign, registerVerify, registerVectors, registerMock, registerBench, registerServe, registerCheck];
+/**
+ * Every command, by name, loaded only when it runs: `accord sign` does not pay for the code
+ * generators or the sandboxes. A new command is one line here (its module exports `register…`).
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  all: () => import('./commands/all.ts').then((m) => m.registerAll),
+  lint: () => import('./commands/lint.ts').then((m) => m.registerLint),
+  validate: () => import('./commands/validate.ts').then((m) => m.registerValidate),
+  generate: () => import('./commands/generate.ts').then((m) => m.registerGenerate),
+  sign: () => import('./commands/sign.ts').then((m) => m.registerSign),
+  verify: () => import('./commands/verify.ts').then((m) => m.registerVerify),
+  vectors: () => import('./commands/vectors.ts').then((m) => m.registerVectors),
+  mock: () => import('./commands/mock.ts').then((m) => m.registerMock),
+  serve: () => import('./commands/serve.ts').then((m) => m.registerServe),
+  check: () => import('./commands/check.ts').then((m) => m.registerCheck),
+  docs: () => import('./commands/docs.ts').then((m) => m.registerDocs),
+  diff: () => import('./commands/diff.ts').then((m) => m.registerDiff),
+  bench: () => import('./commands/bench.ts').then((m) => m.registerBench),
+};
 
-export function buildProgram(): Command {
+/** The program with the named command registered, or all of them (help, unknown names). */
+export async function buildProgram(commandName?: string): Promise<Command> {
   const program = new Command('accord')
     .description('Contract-first toolkit for partner APIs: specs, signers, generators, sandboxes and a contract harness.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const names = commandName && commandName in COMMANDS ? [commandName] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]!())(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 a failed check, 2 usage or configuration error. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

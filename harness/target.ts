@@ -29,7 +29,7 @@ export function readCredentialsFile(file: string, provider: string): Credentials
   return entry;
 }
 
-export async function buildTarget(provider: Provider, baseUrl: string, entry: CredentialsFile['providers'][string]): Promise<CheckTarget> {
+export async function buildTarget(provider: Provider, baseUrl: string, entry: Pick<CredentialsFile['providers'][string], 'credentials'> & { baseUrl?: string; controlUrl?: string }): Promise<CheckTarget> {
   try {
     new URL(baseUrl);
   } catch {

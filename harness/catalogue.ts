@@ -4,9 +4,15 @@
  */
 import { AUTH } from './checks/auth.ts';
 import { CONFORMANCE } from './checks/conformance.ts';
+import { IDEMPOTENCY } from './checks/idempotency.ts';
+import { RATE_LIMIT } from './checks/rate-limit.ts';
+import { FUZZ } from './checks/fuzz.ts';
+import { NEGATIVE } from './checks/negative-data.ts';
+import { FLOWS_CHECKS } from './checks/flows.ts';
+import { WEBHOOK_CHECKS } from './checks/webhooks.ts';
 import type { Check } from './types.ts';
 
-export const CHECKS: readonly Check[] = [...CONFORMANCE, ...AUTH];
+export const CHECKS: readonly Check[] = [...CONFORMANCE, ...AUTH, ...IDEMPOTENCY, ...RATE_LIMIT, ...NEGATIVE, ...FUZZ, ...FLOWS_CHECKS, ...WEBHOOK_CHECKS];
 
 export const CHECK_IDS = CHECKS.map((c) => c.id);
 

@@ -28,8 +28,6 @@ interface StoredResponse {
   raw: string | undefined;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
 /**
  * Results worth remembering: what the operation decided after accepting the request (2xx and the
  * business refusals 404, 409, 422). A 400 the handler raised, a 429 or a 5xx is not stored, so a
@@ -67,7 +65,10 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
       throw new ProviderError(400, options.invalidCode, `${policy.header} must be ${policy.minLength ?? 8}–${policy.maxLength ?? 256} printable ASCII characters.`);
     }
     const scope = `${options.scopeOf(call)} ${op.method.toUpperCase()} ${op.path}`;
-    const hash = sha256(call.rawBody);
+    // The request a key stands for: the concrete path and query as well as the body, so the same key
+    // sent to cancel another voucher is a conflict, not a replay of the first cancellation.
+    const url = new URL(call.c.req.url);
+    const hash = createHash('sha256').update(`${url.pathname}?${url.search}\n`).update(call.rawBody).digest('hex');
     const id = `${scope}\0${key}`;
 
     const pending = inFlight.get(id);

@@ -1,0 +1,109 @@
+/** What the harness needs to know about ODM beyond its spec (data only; each check reads its own export). */
+import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
+import type { FlowDeclaration, FlowStep } from '../checks/flows.ts';
+import type { WebhookDeclaration } from '../checks/webhooks.ts';
+import { verifyOdmWebhook } from '../../generated/odm/webhooks.ts';
+
+/** idempotency_*: issueVoucher works from the spec's example (list: GET /partner/v1/vouchers, X-Total-Count). */
+export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
+  cancelVoucher: {
+    before: [{ name: 'voucher', operationId: 'issueVoucher' }],
+    input: { path: { voucherId: '{{voucher/voucher_id}}' } },
+    list: null, // a cancellation changes a voucher's status, it adds nothing to a list
+  },
+  // A claim needs a validation of a live voucher and the OTP texted to its owner (read from the
+  // sandbox control API): issue → validate (merchant) → OTP → claim (merchant).
+  createClaim: {
+    role: 'merchant',
+    before: [
+      { name: 'voucher', operationId: 'issueVoucher' },
+      { name: 'validation', operationId: 'validateVoucher', role: 'merchant', input: { body: { code: '{{voucher/code}}' } } },
+      { name: 'otp', control: { method: 'GET', path: '/otp?validation_id={{validation/validation_id}}' } },
+    ],
+    input: { body: { validation_id: '{{validation/validation_id}}', otp: '{{otp/otp}}' } },
+    list: null, // ODM has no list of claims
+  },
+};
+
+/**
+ * rate_limit: `otp` (60/60 s) is exhausted with validateVoucher on the merchant key (the example
+ * code names no voucher, so no OTP is texted; the limiter counts the call); `default` (600/60 s)
+ * is beyond the bound. ODM documents no limits (D12): the check runs only against accord's sandbox.
+ */
+export const RATE_LIMIT_RECIPES: Record<string, RateLimitRecipe> = {
+  otp: { operationId: 'validateVoucher', role: 'merchant' },
+};
+
+const VOUCHER_ID = '$steps.issue.body#/voucher_id';
+const VALIDATION_ID = '$steps.validate.body#/validation_id';
+const issueStep: FlowStep = {
+  name: 'issue',
+  operation: 'issueVoucher',
+  body: { amount: 5000, currency: 'USD', owner: { phone: '+12025550143', name: 'Accord Check' }, reference: 'accord-flow-{$unique}' },
+  codes: ['/code'],
+  expect: { status: 201, that: [{ pointer: '/code', exists: true }, { pointer: '/status', equals: 'active' }, { pointer: '/balance', equals: 5000 }] },
+};
+
+/**
+ * flows: a voucher from issue to claim — the partner issues it (the only response with its code,
+ * D15), a merchant validates the code, the owner's OTP is read from the sandbox control API's
+ * test-only route (it is texted to a phone otherwise), the merchant claims the whole balance and
+ * the partner sees the voucher claimed.
+ */
+const redemptionFlow: FlowDeclaration = {
+  name: 'redemption',
+  summary: 'issue voucher (partner) → validate (merchant) → OTP → claim → voucher claimed; the code only in the issue response',
+  control: 'the OTP is texted to the voucher owner; only the sandbox control API’s test-only GET /otp reads it',
+  steps: [
+    issueStep,
+    {
+      name: 'validate',
+      operation: 'validateVoucher',
+      role: 'merchant',
+      body: { code: '$steps.issue.body#/code' },
+      expect: { status: 200, that: [{ pointer: '/validation_id', exists: true }, { pointer: '/voucher/voucher_id', equals: VOUCHER_ID }, { pointer: '/voucher/balance', equals: 5000 }] },
+    },
+    { name: 'otp', control: { method: 'GET', path: '/otp', query: { validation_id: VALIDATION_ID } }, expect: { status: 200, that: [{ pointer: '/otp', exists: true }] } },
+    {
+      name: 'claim',
+      operation: 'createClaim',
+      role: 'merchant',
+      body: { validation_id: VALIDATION_ID, otp: '$steps.otp.body#/otp', reference: 'accord-flow-{$unique}' },
+      expect: { status: 201, that: [{ pointer: '/voucher_id', equals: VOUCHER_ID }, { pointer: '/amount', equals: 5000 }, { pointer: '/remaining_balance', equals: 0 }] },
+    },
+    { name: 'claimed', operation: 'getVoucher', path: { voucherId: VOUCHER_ID }, expect: { status: 200, that: [{ pointer: '/status', equals: 'claimed' }, { pointer: '/balance', equals: 0 }] } },
+  ],
+};
+
+export const FLOWS: readonly FlowDeclaration[] = [redemptionFlow];
+
+/** webhooks trigger: a voucher issued and cancelled (voucher.issued, voucher.cancelled). */
+const cancelFlow: FlowDeclaration = {
+  name: 'cancellation',
+  summary: 'issue a voucher and cancel it',
+  steps: [issueStep, { name: 'cancel', operation: 'cancelVoucher', path: { voucherId: VOUCHER_ID }, expect: { status: 200, that: [{ pointer: '/status', equals: 'cancelled' }] } }],
+};
+
+/**
+ * webhooks: the callback URL is set in the partner portal (D18), so the sandbox control API
+ * registers the receiver for the default partner; ODM signs every callback with its platform
+ * Ed25519 key, verified with the public key the credentials file carries (D22).
+ */
+export const WEBHOOKS: WebhookDeclaration = {
+  control: { owner: '$credentials.default.extra.owner', why: 'the callback URL is set in the partner portal' },
+  key: { publicKey: '$credentials.default.extra.callbackPublicKey' },
+  eventId: { pointer: '/event_id' },
+  verify: verifyOdmWebhook,
+  triggers: [
+    { flow: redemptionFlow, events: ['voucher.issued', 'voucher.claimed'] },
+    { flow: cancelFlow, events: ['voucher.issued', 'voucher.cancelled'] },
+  ],
+};
+
+/** negative_data, fuzz: the role each operation is called with when not `default` (the merchant API takes merchant keys). */
+export const GENERATED_INPUT_ROLES: Record<string, string> = {
+  validateVoucher: 'merchant',
+  resendOtp: 'merchant',
+  createClaim: 'merchant',
+  getClaim: 'merchant',
+};

@@ -1,0 +1,107 @@
+/** What the harness needs to know about Starship beyond its spec (data only; each check reads its own export). */
+import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
+import type { FlowDeclaration } from '../checks/flows.ts';
+import type { WebhookDeclaration } from '../checks/webhooks.ts';
+import { verifyStarshipWebhook } from '../../generated/starship/webhooks.ts';
+
+/** idempotency_*: createOrder and createPayout work from the spec's examples (lists: GET /orders, GET /payouts, X-Total-Count). */
+export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
+  // The example cart names a product the catalogue does not have (404); one orderable line is one order.
+  checkoutCart: {
+    input: { body: { items: [{ product_id: 'amazon-gift-50', quantity: 1 }], reference: 'accord-check-cart' } },
+    list: { operationId: 'listOrders' },
+  },
+};
+
+/** rate_limit: orders-create (100/60 s) has only createOrder, repeated under one Idempotency-Key (one order); general (1000/h) is beyond the bound. */
+export const RATE_LIMIT_RECIPES: Record<string, RateLimitRecipe> = {};
+
+/** Statuses an order ends in (D19); DELIVERED from the cache at once, the others after the vendor. */
+const SETTLED = ['DELIVERED', 'PARTIALLY_DELIVERED', 'FAILED'];
+const ORDER_ID = '$steps.create.body#/order_id';
+
+/**
+ * flows: an order through its life — the first orderable product of the catalogue, ordered once;
+ * read back (polled until settled: a vendor order takes seconds), found in the list, its vouchers
+ * fetched. Codes travel only in GET /orders/{order_id}/vouchers (D18).
+ */
+const orderFlow: FlowDeclaration = {
+  name: 'order lifecycle',
+  summary: 'create order → get → list → fetch vouchers; voucher codes only from the vouchers endpoint',
+  steps: [
+    { name: 'catalog', operation: 'listProducts', expect: { status: 200, that: [{ pointer: '/data/[available=true]', exists: true }] } },
+    {
+      name: 'create',
+      operation: 'createOrder',
+      body: { product_id: '$steps.catalog.body#/data/[available=true]/product_id', quantity: 1, reference: 'accord-flow-{$unique}' },
+      expect: {
+        status: [201, 202],
+        that: [
+          { pointer: '/order_id', exists: true },
+          { pointer: '/product_id', equals: '$steps.catalog.body#/data/[available=true]/product_id' },
+          { pointer: '/quantity', equals: 1 },
+          { pointer: '/reference', equals: 'accord-flow-{$unique}' },
+          { pointer: '/vouchers/*/code', exists: false },
+        ],
+      },
+    },
+    {
+      name: 'get',
+      operation: 'getOrder',
+      path: { order_id: ORDER_ID },
+      until: { pointer: '/status', oneOf: SETTLED, advanceSeconds: 2 },
+      expect: {
+        status: 200,
+        that: [
+          { pointer: '/order_id', equals: ORDER_ID },
+          { pointer: '/status', equals: 'DELIVERED' },
+          { pointer: '/vouchers', count: 1 },
+          { pointer: '/vouchers/*/code', exists: false },
+        ],
+      },
+    },
+    { name: 'list', operation: 'listOrders', expect: { status: 200, that: [{ pointer: '/data', contains: { order_id: ORDER_ID, status: 'DELIVERED' } }, { pointer: '/data/*/vouchers/*/code', exists: false }] } },
+    {
+      name: 'vouchers',
+      operation: 'getOrderVouchers',
+      path: { order_id: ORDER_ID },
+      codes: ['/vouchers/*/code'],
+      expect: {
+        status: 200,
+        that: [
+          { pointer: '/order_id', equals: ORDER_ID },
+          { pointer: '/vouchers', count: '$steps.get.body#/vouchers' },
+          { pointer: '/vouchers/0/voucher_id', equals: '$steps.get.body#/vouchers/0/voucher_id' },
+          { pointer: '/vouchers/*/code', exists: true },
+        ],
+      },
+    },
+  ],
+};
+
+export const FLOWS: readonly FlowDeclaration[] = [orderFlow];
+
+/**
+ * webhooks: endpoints are registered with POST /webhooks (https only, D24), which returns the
+ * endpoint's signing secret once; the sandbox's control API forwards an endpoint to the local
+ * receiver. The order lifecycle raises order.created, voucher.issued and order.delivered.
+ */
+export const WEBHOOKS: WebhookDeclaration = {
+  api: {
+    register: {
+      name: 'register',
+      operation: 'createWebhookEndpoint',
+      body: { url: '$vars.url', events: '$vars.events', description: 'accord check {$unique}' },
+      secrets: ['/secret'],
+      expect: { status: 201, that: [{ pointer: '/secret', exists: true }, { pointer: '/url', equals: '$vars.url' }] },
+    },
+    httpsOnly: true,
+    placeholderUrl: 'https://127.0.0.1:9/accord-webhooks',
+    reroute: { method: 'POST', path: '/webhooks/{$steps.register.body#/webhook_id}/forward', body: { url: '$vars.receiverUrl' } },
+    remove: { name: 'remove', operation: 'deleteWebhookEndpoint', path: { webhook_id: '$steps.register.body#/webhook_id' }, expect: { status: 204 } },
+  },
+  key: { secret: '$steps.register.body#/secret' },
+  eventId: { pointer: '/event_id' },
+  verify: verifyStarshipWebhook,
+  triggers: [{ flow: orderFlow, events: ['order.created', 'voucher.issued', 'order.delivered'] }],
+};

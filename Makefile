@@ -10,8 +10,10 @@ export NO_UPDATE_NOTIFIER := 1
 
 # Dependencies are installed from the committed lockfile when absent or older than it.
 DEPS := node_modules/.package-lock.json
+# Headless Chromium (Debian's package) for the docs test; `make test` installs it when missing.
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean
+.PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean docs chromium
 
 $(DEPS): package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -46,11 +48,29 @@ serve: $(DEPS)
 typecheck: $(DEPS)
 	npx tsc --noEmit -p .
 
-test: $(DEPS)
+test: $(DEPS) $(CHROMIUM)
 	npx vitest run
 
 bench: $(DEPS)
 	@$(ACCORD) bench
+
+# Dredd (a second opinion) against the four sandboxes, in memory on free ports, with hooks that
+# sign each request (harness/dredd/); test/harness/dredd.test.ts runs it in `make test`.
+.PHONY: dredd
+dredd: $(DEPS)
+	@node --import tsx harness/dredd/main.ts
+
+# The offline HTML reference (`accord docs`): .accord/docs/index.html
+docs: $(DEPS)
+	@$(ACCORD) docs
+
+# Headless Chromium for the docs test (test/docs/): Debian's package, installed where missing.
+# (root on CI and the project's machines; sudo elsewhere)
+AS_ROOT = $(if $(filter 0,$(shell id -u)),,sudo )
+$(CHROMIUM):
+	$(AS_ROOT)apt-get update && DEBIAN_FRONTEND=noninteractive $(AS_ROOT)apt-get install -y chromium
+
+chromium: $(CHROMIUM)
 
 clean:
 	rm -rf node_modules .accord

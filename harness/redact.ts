@@ -4,6 +4,8 @@ import type { SandboxCredential } from '../sandbox/provider.ts';
 export const REDACTED = '«redacted»';
 /** Headers whose values are credentials even when the value is not in the credentials file. */
 const SECRET_HEADERS = /secret|authorization|api-key|partner-key/i;
+/** `"secret": "…"`, `"hmacSecret": "…"`, `"private_key": "…"`, `"secretKey": "…"` in a JSON body. */
+const SECRET_FIELD = /"([A-Za-z_]*(?:[Ss]ecret|[Pp]rivate_?[Kk]ey|PRIVATE_KEY)[A-Za-z_]*)"\s*:\s*"(?:[^"\\]|\\.)*"/g;
 
 export function createRedactor(credentials: Record<string, SandboxCredential>): { text(s: string): string; headers(h: Record<string, string>): Record<string, string> } {
   const values = new Set<string>();
@@ -21,7 +23,9 @@ export function createRedactor(credentials: Record<string, SandboxCredential>): 
   const text = (s: string) => {
     let out = s;
     for (const v of ordered) if (out.includes(v)) out = out.split(v).join(REDACTED);
-    return out;
+    // Secrets the implementation hands out (a new webhook secret, a generated key pair) are not in
+    // the credentials file: redact any JSON field whose name says it is one.
+    return out.replace(SECRET_FIELD, (_m, key: string) => `"${key}":"${REDACTED}"`);
   };
   return {
     text,

@@ -42,6 +42,7 @@ export function mountControl(app: Hono, provider: ProviderSandbox, ctx: SandboxC
         'POST /_accord/faults {"name": "...", "count": 1}',
         'GET  /_accord/deliveries?event=&status=',
         'POST /_accord/webhook-endpoints {"url": "...", "owner"?: "...", "events"?: [...], "secret"?: "..."}',
+        'DELETE /_accord/webhook-endpoints/{id}',
         'GET  /_accord/credentials',
       ],
     }),
@@ -93,6 +94,11 @@ export function mountControl(app: Hono, provider: ProviderSandbox, ctx: SandboxC
     };
     ctx.webhooks.addEndpoint(endpoint);
     return reply(c, { endpoint: { ...endpoint, secret: endpoint.secret ? '(set)' : undefined } }, 201);
+  });
+  app.delete(`${CONTROL_PREFIX}/webhook-endpoints/:id`, (c) => {
+    if (!ctx.webhooks) return bad(c, `${ctx.provider.id} sends no webhooks`);
+    const removed = ctx.webhooks.removeEndpoint(c.req.param('id'));
+    return reply(c, { removed }, removed ? 200 : 404);
   });
   app.get(`${CONTROL_PREFIX}/credentials`, (c) => reply(c, { credentials: credentials() }));
   provider.control?.(app, ctx);

@@ -8,7 +8,7 @@ import type { SandboxStore } from './store.ts';
 export type JobHandler = (payload: any) => void | Promise<void>;
 
 export class JobScheduler {
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, { run: JobHandler; concurrent: boolean }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
@@ -17,8 +17,12 @@ export class JobScheduler {
     private readonly clock: SandboxClock,
   ) {}
 
-  register(name: string, handler: JobHandler): void {
-    this.handlers.set(name, handler);
+  /**
+   * `concurrent` jobs (webhook attempts) run side by side, so one slow receiver does not hold up
+   * the rest; the others run one at a time, in order (an order's lifecycle steps).
+   */
+  register(name: string, handler: JobHandler, options: { concurrent?: boolean } = {}): void {
+    this.handlers.set(name, { run: handler, concurrent: options.concurrent ?? false });
   }
 
   /** Runs `name` with `payload` after `delayMs` of business time. */
@@ -32,21 +36,32 @@ export class JobScheduler {
     return this.running;
   }
 
+  /** Runs everything due, including what the jobs themselves make due; resolves when all of it is done. */
   private async drain(): Promise<number> {
     let ran = 0;
     const next = this.store.db.prepare('SELECT id, name, payload FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT 1');
     const remove = this.store.db.prepare('DELETE FROM jobs WHERE id = ?');
+    const background: Array<Promise<void>> = [];
+    const run = async (name: string, handler: JobHandler, payload: unknown) => {
+      try {
+        await handler(payload);
+      } catch (err) {
+        process.stderr.write(`sandbox job ${name} failed: ${(err as Error).message}\n`);
+      }
+    };
     for (;;) {
       const job = next.get(Math.floor(this.clock.now())) as { id: number; name: string; payload: string } | undefined;
-      if (!job) return ran;
-      remove.run(job.id);
-      const handler = this.handlers.get(job.name);
-      try {
-        await handler?.(JSON.parse(job.payload));
-      } catch (err) {
-        process.stderr.write(`sandbox job ${job.name} failed: ${(err as Error).message}\n`);
+      if (!job) {
+        if (!background.length) return ran;
+        await Promise.all(background.splice(0));
+        continue;
       }
+      remove.run(job.id);
       ran++;
+      const handler = this.handlers.get(job.name);
+      if (!handler) continue;
+      if (handler.concurrent) background.push(run(job.name, handler.run, JSON.parse(job.payload)));
+      else await run(job.name, handler.run, JSON.parse(job.payload));
     }
   }
 

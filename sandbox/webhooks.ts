@@ -52,6 +52,8 @@ export interface DispatcherOptions {
   deliveryId?: () => string;
 }
 
+const RESERVED_HOST = /(^|\.)(example|invalid|test)$|(^|\.)example\.(com|net|org)$/i;
+
 /** Retry n (1-based) waits 30 s · 2^(n−1), at most 2 h. */
 export const retryDelayMs = (attempt: number) => Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_INTERVAL_MS);
 
@@ -68,7 +70,8 @@ export class WebhookDispatcher {
     const scheme = getScheme(options.scheme);
     this.eventHeader = scheme.metadataHeaders?.find((h) => /event$/i.test(h));
     this.deliveryHeader = scheme.metadataHeaders?.find((h) => /delivery$/i.test(h));
-    jobs.register('webhook.deliver', ({ id }: { id: string }) => this.attempt(id));
+    // Attempts run side by side: one slow or unreachable receiver must not hold up the others.
+    jobs.register('webhook.deliver', ({ id }: { id: string }) => this.attempt(id), { concurrent: true });
   }
 
   endpoints(owner: string): WebhookEndpoint[] {
@@ -132,7 +135,10 @@ export class WebhookDispatcher {
     const started = performance.now();
     let status: number | null = null;
     let error: string | undefined;
+    const host = new URL(delivery.url).hostname;
     try {
+      // RFC 2606 names never resolve: fail at once instead of waiting for DNS.
+      if (RESERVED_HOST.test(host)) throw new Error(`${host} is a reserved name (RFC 2606) and cannot receive deliveries`);
       const res = await (this.options.fetch ?? fetch)(delivery.url, {
         method: 'POST',
         headers,

@@ -23,15 +23,16 @@ const ORDER_ID = '$steps.create.body#/order_id';
 /**
  * flows: an order through its life — the first orderable product of the catalogue, ordered once;
  * read back (polled until settled: a vendor order takes seconds), found in the list, its vouchers
- * fetched. Codes travel only in GET /orders/{order_id}/vouchers (D18).
+ * fetched. Codes travel only in GET /orders/{order_id}/vouchers (D18). `role`: whose order it is.
  */
-const orderFlow: FlowDeclaration = {
+const orderFlow = (role: string | readonly string[] = 'default'): FlowDeclaration => ({
   name: 'order lifecycle',
   summary: 'create order → get → list → fetch vouchers; voucher codes only from the vouchers endpoint',
   steps: [
-    { name: 'catalog', operation: 'listProducts', expect: { status: 200, that: [{ pointer: '/data/[available=true]', exists: true }] } },
+    { name: 'catalog', role, operation: 'listProducts', expect: { status: 200, that: [{ pointer: '/data/[available=true]', exists: true }] } },
     {
       name: 'create',
+      role,
       operation: 'createOrder',
       body: { product_id: '$steps.catalog.body#/data/[available=true]/product_id', quantity: 1, reference: 'accord-flow-{$unique}' },
       expect: {
@@ -47,6 +48,7 @@ const orderFlow: FlowDeclaration = {
     },
     {
       name: 'get',
+      role,
       operation: 'getOrder',
       path: { order_id: ORDER_ID },
       until: { pointer: '/status', oneOf: SETTLED, advanceSeconds: 2 },
@@ -60,9 +62,10 @@ const orderFlow: FlowDeclaration = {
         ],
       },
     },
-    { name: 'list', operation: 'listOrders', expect: { status: 200, that: [{ pointer: '/data', contains: { order_id: ORDER_ID, status: 'DELIVERED' } }, { pointer: '/data/*/vouchers/*/code', exists: false }] } },
+    { name: 'list', role, operation: 'listOrders', expect: { status: 200, that: [{ pointer: '/data', contains: { order_id: ORDER_ID, status: 'DELIVERED' } }, { pointer: '/data/*/vouchers/*/code', exists: false }] } },
     {
       name: 'vouchers',
+      role,
       operation: 'getOrderVouchers',
       path: { order_id: ORDER_ID },
       codes: ['/vouchers/*/code'],
@@ -77,9 +80,16 @@ const orderFlow: FlowDeclaration = {
       },
     },
   ],
-};
+});
 
-export const FLOWS: readonly FlowDeclaration[] = [orderFlow];
+export const FLOWS: readonly FlowDeclaration[] = [orderFlow()];
+
+/**
+ * The webhook test orders as Globex (`unsigned`, HMAC disabled) when the credentials file has it:
+ * a partner the other checks do not write to, so its events go to this check's endpoint alone
+ * (endpoints other checks register for the default partner would each get a copy).
+ */
+const WEBHOOK_ROLE = ['unsigned', 'default'];
 
 /**
  * webhooks: endpoints are registered with POST /webhooks (https only, D24), which returns the
@@ -90,6 +100,7 @@ export const WEBHOOKS: WebhookDeclaration = {
   api: {
     register: {
       name: 'register',
+      role: WEBHOOK_ROLE,
       operation: 'createWebhookEndpoint',
       body: { url: '$vars.url', events: '$vars.events', description: 'accord check {$unique}' },
       secrets: ['/secret'],
@@ -98,10 +109,10 @@ export const WEBHOOKS: WebhookDeclaration = {
     httpsOnly: true,
     placeholderUrl: 'https://127.0.0.1:9/accord-webhooks',
     reroute: { method: 'POST', path: '/webhooks/{$steps.register.body#/webhook_id}/forward', body: { url: '$vars.receiverUrl' } },
-    remove: { name: 'remove', operation: 'deleteWebhookEndpoint', path: { webhook_id: '$steps.register.body#/webhook_id' }, expect: { status: 204 } },
+    remove: { name: 'remove', role: WEBHOOK_ROLE, operation: 'deleteWebhookEndpoint', path: { webhook_id: '$steps.register.body#/webhook_id' }, expect: { status: 204 } },
   },
   key: { secret: '$steps.register.body#/secret' },
   eventId: { pointer: '/event_id' },
   verify: verifyStarshipWebhook,
-  triggers: [{ flow: orderFlow, events: ['order.created', 'voucher.issued', 'order.delivered'] }],
+  triggers: [{ flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] }],
 };

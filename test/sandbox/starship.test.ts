@@ -301,10 +301,10 @@ describe('cart checkout', () => {
 
   it('creates one order per line in request order: 201 when all come from cache, the total debited', async () => {
     const before = await balance();
-    const res = await checkout([{ product_id: 'starbucks-gift-25', quantity: 2 }, { product_id: 'xbox-gift-25', quantity: 1 }], 'cart-77');
+    const res = await checkout([{ product_id: 'starbucks-card-25', quantity: 2 }, { product_id: 'xbox-gift-25', quantity: 1 }], 'cart-77');
     expect(res.response.status).toBe(201);
     expect(res.data!.orders.map((o) => [o.product_id, o.status, o.reference])).toEqual([
-      ['starbucks-gift-25', 'DELIVERED', 'cart-77'],
+      ['starbucks-card-25', 'DELIVERED', 'cart-77'],
       ['xbox-gift-25', 'DELIVERED', 'cart-77'],
     ]);
     expect(await balance()).toBeCloseTo(before - 73, 2);

@@ -28,7 +28,7 @@ const PRODUCTS: Seeded[] = [
   { product_id: 'amazon-gift-100', name: 'Amazon Gift Card 100 USD', category_id: 1, brand: 'Amazon', face: 100, price: 100, available: false, cacheStock: 0, vendor: 'voucherkart', codePrefix: 'AMZN' },
   { product_id: 'amazon-gift-50', name: 'Amazon Gift Card 50 USD', category_id: 1, brand: 'Amazon', face: 50, price: 50, available: true, cacheStock: 60, vendor: 'voucherkart', codePrefix: 'AMZN' },
   { product_id: 'target-gift-50', name: 'Target GiftCard 50 USD', category_id: 1, brand: 'Target', face: 50, price: 48.5, available: true, cacheStock: 0, vendor: 'giftbridge', codePrefix: 'TGT' },
-  { product_id: 'starbucks-gift-25', name: 'Starbucks Card 25 USD', category_id: 2, brand: 'Starbucks', face: 25, price: 24.25, available: true, cacheStock: 40, vendor: 'giftbridge', codePrefix: 'SBUX' },
+  { product_id: 'starbucks-card-25', name: 'Starbucks Card 25 USD', category_id: 2, brand: 'Starbucks', face: 25, price: 24.25, available: true, cacheStock: 40, vendor: 'giftbridge', codePrefix: 'SBUX' },
   { product_id: 'uber-eats-gift-50', name: 'Uber Eats Gift Card 50 USD', category_id: 2, brand: 'Uber Eats', face: 50, price: 48.75, available: true, cacheStock: 0, vendor: 'voucherkart', codePrefix: 'UBEA' },
   { product_id: 'doordash-gift-25', name: 'DoorDash Gift Card 25 USD', category_id: 2, brand: 'DoorDash', face: 25, price: 24.5, available: true, cacheStock: 10, vendor: 'giftbridge', codePrefix: 'DASH' },
   { product_id: 'google-play-100', name: 'Google Play Gift Code 100 USD', category_id: 3, brand: 'Google Play', face: 100, price: 100, available: true, cacheStock: 0, vendor: 'voucherkart', codePrefix: 'GPLY' },

@@ -86,7 +86,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('also holds for cart checkout and payouts (one cart, one payout)', async () => {
-    const cart = JSON.stringify({ items: [{ product_id: 'starbucks-gift-25', quantity: 1 }, { product_id: 'google-play-25', quantity: 1 }] });
+    const cart = JSON.stringify({ items: [{ product_id: 'starbucks-card-25', quantity: 1 }, { product_id: 'google-play-25', quantity: 1 }] });
     const payout = JSON.stringify({ amount: 12.5, currency: 'USD', destination: { type: 'bank_account', account_reference: 'acme-settlement-usd' } });
     const before = await balance();
     for (const [path, body] of [['/cart/checkout', cart], ['/payouts', payout]] as const) {

@@ -1,0 +1,629 @@
+/**
+ * Stateful flows: sequences of operations where later steps use what earlier ones returned
+ * (create order → get → list → fetch vouchers, validate → OTP → claim…). The sequences are data,
+ * declared per provider in harness/providers/<provider>.ts (`FLOWS`); a spec's OpenAPI links add
+ * a two-step flow each. Every step's answer must be documented, valid against its schema and meet
+ * the step's assertions; values a step marks as codes (voucher codes) must appear nowhere else.
+ *
+ * The engine (expressions, steps, the control API) is shared with the webhooks check, whose
+ * triggers are flows too.
+ */
+import { randomBytes } from 'node:crypto';
+import { exampleRequest } from '../../contracts/examples.ts';
+import { deref } from '../../contracts/walk.ts';
+import type { ContractOperation } from '../../runtime/contract.ts';
+import type { SandboxCredential } from '../../sandbox/provider.ts';
+import type { CallResult } from '../http.ts';
+import { documentedResponse, errorCodeOf, schemaProblems } from '../probe.ts';
+import { REDACTED } from '../redact.ts';
+import { FLOWS as istarFlows } from '../providers/istar.ts';
+import { FLOWS as odmFlows } from '../providers/odm.ts';
+import { FLOWS as sirgivingFlows } from '../providers/sirgiving.ts';
+import { FLOWS as starshipFlows } from '../providers/starship.ts';
+import type { Check, CheckContext, Exchange, Finding } from '../types.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Declarations
+
+/**
+ * A value in a declaration: JSON in which a string starting with `$` is an expression, `{$…}`
+ * inside a string is replaced by the expression's text, and a function computes the value from
+ * the flow's scope (for arithmetic). Expressions:
+ * - `$steps.<step>.body#/json/pointer`, `$steps.<step>.status`, `$steps.<step>.header.<name>`,
+ *   `$steps.<step>.request.path.<name>` (also `.query.<name>`, `.body#/pointer`);
+ * - `$credentials.<role>.<field>…` (e.g. `$credentials.default.extra.partnerId`);
+ * - `$vars.<name>` (set by the caller: the webhook receiver's URL, a generated secret, `nowMs`);
+ * - `$unique`: a fresh token per flow run (references, external ids).
+ * Pointers accept `*` (every element) and `[key=value]` (the first array element whose `key` is
+ * `value`), e.g. `/data/[available=true]/product_id`.
+ */
+export type Value = unknown;
+
+export type Assertion =
+  | { pointer: string; equals: Value }
+  | { pointer: string; oneOf: readonly Value[] }
+  /** With `*` in the pointer: false means no match anywhere. */
+  | { pointer: string; exists: boolean }
+  /** Array length; the value may be a number or an array (its length). */
+  | { pointer: string; count: Value }
+  /** The array holds an element with these fields. */
+  | { pointer: string; contains: Record<string, Value> };
+
+export interface StepExpectation {
+  /** One status or several; default: any documented 2xx. */
+  status?: number | readonly number[];
+  /** The provider's error code (`code` at the top of the error body or one level down). */
+  code?: string;
+  that?: readonly Assertion[];
+}
+
+export interface ControlCall {
+  method: 'GET' | 'POST';
+  /** Path under the control URL, e.g. `/otp`. */
+  path: string;
+  query?: Record<string, Value>;
+  body?: Value;
+}
+
+export interface FlowStep {
+  /** How later steps refer to this one (`$steps.<name>…`). */
+  name: string;
+  /** operationId; inputs not declared come from the spec's examples. */
+  operation?: string;
+  /** Instead of an operation: a call to the sandbox control API (the flow is skipped without one). */
+  control?: ControlCall;
+  /** Credential role, default `default`; several: the first one the credentials file has. The flow is skipped when it has none. */
+  role?: string | readonly string[];
+  /** Merged over the example's path, query and header parameters. */
+  path?: Record<string, Value>;
+  query?: Record<string, Value>;
+  headers?: Record<string, Value>;
+  /** Replaces the example body. */
+  body?: Value;
+  expect?: StepExpectation;
+  /** Pointers to voucher codes in this step's response: they must appear in no other response (nor webhook). */
+  codes?: readonly string[];
+  /** Pointers to secrets in this step's response (a webhook secret, a new key): redacted from every exchange the check records. */
+  secrets?: readonly string[];
+  /** Repeat the step until the pointer holds one of the values (asynchronous state): business time is advanced through the control API, or real time waited. */
+  until?: { pointer: string; oneOf: readonly Value[]; advanceSeconds?: number };
+}
+
+export interface FlowDeclaration {
+  name: string;
+  /** One line: what the flow proves. */
+  summary: string;
+  steps: readonly FlowStep[];
+  /** Always run after the steps, even when one failed (undo what the flow changed). */
+  cleanup?: readonly FlowStep[];
+  /** Why the flow needs the control API: its skip reason when the target has none. */
+  control?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scope and expressions
+
+export interface StepResult {
+  status: number;
+  body: unknown;
+  text: string;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
+  request: { path: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
+}
+
+export interface FlowScope {
+  steps: Record<string, StepResult>;
+  credentials: Record<string, SandboxCredential>;
+  vars: Record<string, unknown>;
+  /** Codes collected from steps that declare them, with the step that carried each. */
+  codes: Map<string, string>;
+  /** Secrets seen during the flow (not in the credentials file): redacted from recorded exchanges. */
+  secrets: Set<string>;
+}
+
+export function newScope(ctx: CheckContext, vars: Record<string, unknown> = {}): FlowScope {
+  return { steps: {}, credentials: ctx.credentials, vars: { unique: randomBytes(5).toString('hex'), ...vars }, codes: new Map(), secrets: new Set() };
+}
+
+/** A declaration that cannot be evaluated (a missing value): the step fails with this message. */
+export class FlowError extends Error {}
+
+function pointerSegments(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  if (!pointer.startsWith('/')) throw new FlowError(`"${pointer}" is not a JSON pointer`);
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Every value at a pointer (`*` and `[key=value]` can match several or none). */
+export function select(doc: unknown, pointer: string): unknown[] {
+  let current: unknown[] = [doc];
+  for (const seg of pointerSegments(pointer)) {
+    const next: unknown[] = [];
+    for (const node of current) {
+      if (node === null || typeof node !== 'object') continue;
+      if (seg === '*') next.push(...(Array.isArray(node) ? node : Object.values(node)));
+      else if (seg.startsWith('[') && seg.endsWith(']') && seg.includes('=')) {
+        const eq = seg.indexOf('=');
+        const key = seg.slice(1, eq);
+        const want = seg.slice(eq + 1, -1);
+        if (!Array.isArray(node)) continue;
+        const hit = node.find((el) => el !== null && typeof el === 'object' && String((el as Record<string, unknown>)[key]) === want);
+        if (hit !== undefined) next.push(hit);
+      } else if (Object.hasOwn(node, seg)) next.push((node as Record<string, unknown>)[seg]);
+    }
+    current = next;
+  }
+  return current;
+}
+
+const at = (doc: unknown, pointer: string) => select(doc, pointer)[0];
+
+function walk(value: unknown, keys: string[]): unknown {
+  let v = value;
+  for (const k of keys) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+/** Evaluates one `$…` expression; throws FlowError when it names nothing. */
+export function evaluate(expr: string, scope: FlowScope): unknown {
+  const hash = expr.indexOf('#');
+  const head = hash < 0 ? expr : expr.slice(0, hash);
+  const pointer = hash < 0 ? undefined : expr.slice(hash + 1);
+  const [root, ...rest] = head.slice(1).split('.');
+  let value: unknown;
+  switch (root) {
+    case 'steps': {
+      const [name = '', field, ...more] = rest;
+      const step = scope.steps[name];
+      if (!step) throw new FlowError(`${expr}: step "${name}" has not run`);
+      if (field === 'body') value = step.body;
+      else if (field === 'status') value = step.status;
+      else if (field === 'header') value = step.headers[(more[0] ?? '').toLowerCase()];
+      else if (field === 'request') value = walk(step.request, more);
+      else throw new FlowError(`${expr}: expected body, status, header.<name> or request.<part> after the step name`);
+      break;
+    }
+    case 'credentials':
+      value = walk(scope.credentials, rest);
+      break;
+    case 'vars':
+      value = walk(scope.vars, rest);
+      break;
+    case 'unique':
+      value = scope.vars.unique;
+      break;
+    default:
+      throw new FlowError(`${expr}: unknown expression (steps, credentials, vars, unique)`);
+  }
+  if (pointer !== undefined) value = at(value, pointer);
+  if (value === undefined) throw new FlowError(`${expr} resolved to nothing`);
+  return value;
+}
+
+/** Resolves a declared value (deeply) in the scope. */
+export function resolve(value: Value, scope: FlowScope): unknown {
+  if (typeof value === 'function') return (value as (s: FlowScope) => unknown)(scope);
+  if (typeof value === 'string') {
+    if (value.startsWith('$')) return evaluate(value, scope);
+    if (value.includes('{$')) return value.replace(/\{(\$[^}]+)\}/g, (_m, e: string) => String(evaluate(e, scope)));
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolve(v, scope));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, scope)]));
+  return value;
+}
+
+/** Deep equality; numbers within a relative 1e-9 (amounts computed in floating point). */
+export function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && same((a as any)[k], (b as any)[k]));
+  }
+  return a === b;
+}
+
+const show = (v: unknown) => {
+  const s = JSON.stringify(v);
+  return s === undefined ? 'nothing' : s.length > 120 ? `${s.slice(0, 117)}…` : s;
+};
+
+/** Problems with one assertion, or none. */
+export function checkAssertion(body: unknown, a: Assertion, scope: FlowScope): string[] {
+  const found = select(body, a.pointer);
+  if ('exists' in a) {
+    if (a.exists && !found.length) return [`${a.pointer} is missing`];
+    if (!a.exists && found.length) return [`${a.pointer} must not be there, found ${show(found[0])}`];
+    return [];
+  }
+  if ('equals' in a) {
+    const want = resolve(a.equals, scope);
+    return found.length && same(found[0], want) ? [] : [`${a.pointer} is ${show(found[0])}, expected ${show(want)}`];
+  }
+  if ('oneOf' in a) {
+    const wants = a.oneOf.map((v) => resolve(v, scope));
+    return found.length && wants.some((w) => same(found[0], w)) ? [] : [`${a.pointer} is ${show(found[0])}, expected one of ${wants.map(show).join(', ')}`];
+  }
+  if ('count' in a) {
+    const raw = resolve(a.count, scope);
+    const want = Array.isArray(raw) ? raw.length : raw;
+    const got = Array.isArray(found[0]) ? found[0].length : undefined;
+    return got === want ? [] : [`${a.pointer} has ${got ?? 'no'} items, expected ${show(want)}`];
+  }
+  const want = resolve(a.contains, scope) as Record<string, unknown>;
+  const list = found[0];
+  if (!Array.isArray(list)) return [`${a.pointer} is not an array`];
+  return list.some((el) => el && typeof el === 'object' && Object.entries(want).every(([k, v]) => same((el as any)[k], v))) ? [] : [`${a.pointer} has no element with ${show(want)}`];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The control API
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A call to the sandbox control API; throws when the target has none. */
+export async function control(ctx: CheckContext, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  if (!ctx.controlUrl) throw new FlowError('no control URL');
+  return ctx.http.raw(method, ctx.controlUrl.replace(/\/$/, '') + path, body);
+}
+
+/** Moves the sandbox's business clock forward (due jobs run); without a control URL, waits real time (capped). */
+export async function advance(ctx: CheckContext, seconds: number, realCapMs = 250): Promise<void> {
+  if (ctx.controlUrl) {
+    const r = await control(ctx, 'POST', '/clock/advance', { seconds });
+    if (r.status >= 300) throw new FlowError(`control API: POST /clock/advance answered ${r.status}`);
+  } else await sleep(Math.min(seconds * 1000, realCapMs));
+}
+
+/** Business time now (epoch ms): the sandbox clock when there is a control URL, else real time. */
+export async function businessNow(ctx: CheckContext): Promise<number> {
+  if (!ctx.controlUrl) return Date.now();
+  const r = await control(ctx, 'GET', '/clock');
+  return typeof r.json?.epochMs === 'number' ? r.json.epochMs : Date.now();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+/** The report's view of an exchange: only the redacted fields (never the raw body or headers object). */
+export const exchangeOf = (r: CallResult | Exchange): Exchange => ({
+  request: r.request,
+  ...(r.response ? { response: r.response } : {}),
+  ...(r.error !== undefined ? { error: r.error } : {}),
+  ms: r.ms,
+});
+
+const EXCERPT = 600;
+
+/** Replaces every secret of the scope (values the credentials file does not know) in an exchange. */
+export function redactExchange(exchange: Exchange, scope: FlowScope): Exchange {
+  if (!scope.secrets.size) return exchange;
+  const secrets = [...scope.secrets].sort((a, b) => b.length - a.length);
+  const text = (s: string) => secrets.reduce((out, secret) => out.split(secret).join(REDACTED), s);
+  const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, text(v)]));
+  return {
+    request: { ...exchange.request, url: text(exchange.request.url), headers: headers(exchange.request.headers), ...(exchange.request.body !== undefined ? { body: text(exchange.request.body) } : {}) },
+    ...(exchange.response ? { response: { ...exchange.response, headers: headers(exchange.response.headers), body: text(exchange.response.body) } } : {}),
+    ...(exchange.error !== undefined ? { error: text(exchange.error) } : {}),
+    ms: exchange.ms,
+  };
+}
+
+interface StepOutcome {
+  result?: StepResult;
+  exchange?: Exchange;
+  problems: string[];
+}
+
+function operationOf(ctx: CheckContext, id: string): ContractOperation {
+  const op = ctx.contract.operations.find((o) => o.operationId === id);
+  if (!op) throw new FlowError(`the contract has no operation ${id}`);
+  return op;
+}
+
+/** The step's role: the first of its roles the credentials file has (or the first, to be reported missing). */
+export function roleOf(ctx: CheckContext, step: FlowStep): string {
+  const roles = typeof step.role === 'string' ? [step.role] : step.role?.length ? step.role : ['default'];
+  return roles.find((r) => ctx.credentials[r]) ?? roles[0]!;
+}
+
+const statuses = (s: number | readonly number[]) => (typeof s === 'number' ? [s] : [...s]);
+
+async function runOperationStep(ctx: CheckContext, step: FlowStep, scope: FlowScope): Promise<StepOutcome> {
+  const op = operationOf(ctx, step.operation!);
+  let ex: ReturnType<typeof exampleRequest> = { path: {}, query: {}, header: {}, body: undefined };
+  try {
+    ex = exampleRequest(ctx.doc, op);
+  } catch {
+    // no complete example: the declaration supplies the inputs
+  }
+  const path = { ...ex.path, ...((resolve(step.path ?? {}, scope) as Record<string, unknown>) ?? {}) };
+  const query = { ...ex.query, ...((resolve(step.query ?? {}, scope) as Record<string, unknown>) ?? {}) };
+  const headers = Object.fromEntries(Object.entries({ ...ex.header, ...((resolve(step.headers ?? {}, scope) as Record<string, unknown>) ?? {}) }).map(([k, v]) => [k, String(v)]));
+  const body = step.body !== undefined ? resolve(step.body, scope) : ex.body;
+  const role = roleOf(ctx, step);
+  const call = () => ctx.http.call(op, { path, query, headers, ...(body !== undefined ? { body } : {}) }, { role });
+
+  const problems: string[] = [];
+  let r = await call();
+  if (step.until) {
+    const until = step.until;
+    const wants = until.oneOf.map((v) => resolve(v, scope));
+    const holds = (res: CallResult) => res.status >= 200 && res.status < 300 && wants.some((w) => same(at(res.json, until.pointer), w));
+    const deadline = Date.now() + ctx.options.asyncTimeoutMs;
+    let polls = 0;
+    while (!holds(r) && r.status !== 0 && Date.now() < deadline && polls < 200) {
+      await advance(ctx, until.advanceSeconds ?? 1);
+      r = await call();
+      polls++;
+    }
+    if (!holds(r)) problems.push(`${until.pointer} is still ${show(at(r.json, until.pointer))} after ${polls} polls${ctx.controlUrl ? ` (${polls * (until.advanceSeconds ?? 1)} s of business time)` : ''}; expected one of ${wants.map(show).join(', ')}`);
+  }
+  const result: StepResult = { status: r.status, body: r.json, text: r.text, headers: Object.fromEntries([...r.headers.entries()].map(([k, v]) => [k.toLowerCase(), v])), request: { path, query, body } };
+  problems.push(...judge(ctx, op, r, step.expect, scope));
+  return { result, exchange: exchangeOf(r), problems };
+}
+
+function judge(ctx: CheckContext, op: ContractOperation, r: CallResult, expect: StepExpectation | undefined, scope: FlowScope): string[] {
+  if (r.status === 0) return [`no response: ${r.error}`];
+  const problems: string[] = [];
+  const code = errorCodeOf(r.json);
+  if (expect?.status !== undefined) {
+    const want = statuses(expect.status);
+    if (!want.includes(r.status)) return [`expected ${want.join(' or ')}, got ${r.status}${code ? ` ${code}` : ''}`];
+  } else if (r.status < 200 || r.status >= 300) return [`expected a 2xx, got ${r.status}${code ? ` ${code}` : ''}`];
+  const doc = documentedResponse(ctx, op, r.status);
+  if (!doc) problems.push(`status ${r.status} is not documented for ${op.operationId}`);
+  else {
+    const schema = schemaProblems(ctx, doc.pointer, r.json);
+    if (schema?.length) problems.push(`body does not match the ${doc.key} schema: ${schema.join('; ')}`);
+  }
+  if (expect?.code !== undefined && code !== expect.code) problems.push(`error code ${code ?? '(none)'}, expected ${expect.code}`);
+  for (const a of expect?.that ?? []) problems.push(...checkAssertion(r.json, a, scope));
+  return problems;
+}
+
+async function runControlStep(ctx: CheckContext, step: FlowStep, scope: FlowScope): Promise<StepOutcome> {
+  const c = step.control!;
+  const query = resolve(c.query ?? {}, scope) as Record<string, unknown>;
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const body = c.body !== undefined ? resolve(c.body, scope) : undefined;
+  const path = String(resolve(c.path, scope)) + (qs ? `?${qs}` : '');
+  const started = performance.now();
+  const r = await control(ctx, c.method, path, body);
+  const text = r.json === undefined ? '' : JSON.stringify(r.json);
+  const exchange: Exchange = {
+    request: { method: c.method, url: `${ctx.controlUrl}${path}`, headers: {}, ...(body !== undefined ? { body: JSON.stringify(body).slice(0, EXCERPT) } : {}) },
+    response: { status: r.status, headers: {}, body: text.slice(0, EXCERPT) },
+    ms: Math.round(performance.now() - started),
+  };
+  const result: StepResult = { status: r.status, body: r.json, text, headers: {}, request: { path: {}, query, body } };
+  const problems: string[] = [];
+  const want = step.expect?.status !== undefined ? statuses(step.expect.status) : null;
+  if (want ? !want.includes(r.status) : r.status < 200 || r.status >= 300) problems.push(`control API ${c.method} ${c.path} answered ${r.status}${want ? `, expected ${want.join(' or ')}` : ''}`);
+  else for (const a of step.expect?.that ?? []) problems.push(...checkAssertion(r.json, a, scope));
+  return { result, exchange, problems };
+}
+
+/** Runs one step, records its result in the scope and collects its codes. */
+export async function runStep(ctx: CheckContext, step: FlowStep, scope: FlowScope): Promise<StepOutcome> {
+  let out: StepOutcome;
+  try {
+    if (step.control) out = await runControlStep(ctx, step, scope);
+    else if (step.operation) out = await runOperationStep(ctx, step, scope);
+    else out = { problems: ['the step names neither an operation nor a control call'] };
+  } catch (err) {
+    if (!(err instanceof FlowError)) throw err;
+    out = { problems: [err.message] };
+  }
+  if (out.result) {
+    scope.steps[step.name] = out.result;
+    for (const pointer of step.secrets ?? []) for (const secret of select(out.result.body, pointer)) if (typeof secret === 'string' && secret.length >= 6) scope.secrets.add(secret);
+    if (!out.problems.length) {
+      for (const pointer of step.codes ?? []) for (const code of select(out.result.body, pointer)) if (typeof code === 'string' && code.length >= 6) scope.codes.set(code, step.name);
+    }
+  }
+  return out;
+}
+
+const stripSeparators = (s: string) => s.replace(/[\s-]/g, '').toUpperCase();
+
+/** Whether `text` contains `code`, as written or without its separators (a code typed `ABCD-EFGH` or `abcdefgh`). */
+export function containsCode(text: string, code: string): boolean {
+  if (text.includes(code)) return true;
+  const bare = stripSeparators(code);
+  return bare.length >= 8 && stripSeparators(text).includes(bare);
+}
+
+/** Why a flow cannot run against this target (a skip reason), or undefined. */
+export function flowSkipReason(ctx: CheckContext, flow: FlowDeclaration): string | undefined {
+  const all = [...flow.steps, ...(flow.cleanup ?? [])];
+  if (!ctx.controlUrl && all.some((s) => s.control)) return `needs the sandbox control API, and the target has no control URL: ${flow.control ?? 'a step reads or changes sandbox state'}`;
+  const missing = [...new Set(all.filter((s) => !s.control).map((s) => roleOf(ctx, s)))].filter((r) => !ctx.credentials[r]);
+  if (missing.length) return `the credentials file has no ${missing.map((r) => `"${r}"`).join(', ')} role`;
+  const unknown = all.filter((s) => s.operation && !ctx.contract.operations.some((o) => o.operationId === s.operation)).map((s) => s.operation);
+  if (unknown.length) return `the contract has no operation ${unknown.join(', ')}`;
+  return undefined;
+}
+
+export interface FlowRunOptions {
+  /** Put before every subject (the webhooks check: `trigger: `). */
+  prefix?: string;
+  /** Record failures and skips only. */
+  quiet?: boolean;
+  /** Leave the cleanup to the caller (runCleanup), e.g. until the events the flow caused are delivered. */
+  deferCleanup?: boolean;
+}
+
+/** Runs a flow's cleanup steps; records only what failed. */
+export async function runCleanup(ctx: CheckContext, flow: FlowDeclaration, scope: FlowScope, options: FlowRunOptions = {}): Promise<void> {
+  for (const step of flow.cleanup ?? []) {
+    const out = await runStep(ctx, step, scope);
+    if (out.problems.length) {
+      ctx.record({ subject: `${options.prefix ?? ''}${flow.name} › cleanup ${step.name}`, outcome: 'fail', reason: `could not undo the flow's changes: ${out.problems.join('; ')}`, ...(out.exchange ? { exchange: redactExchange(out.exchange, scope) } : {}) });
+    }
+  }
+}
+
+export type FlowResult = 'passed' | 'failed' | 'skipped';
+
+/** Runs a flow: one finding per step (the first failure stops it), the codes finding, then the cleanup. */
+export async function runFlow(ctx: CheckContext, flow: FlowDeclaration, scope: FlowScope, options: FlowRunOptions = {}): Promise<FlowResult> {
+  const prefix = options.prefix ?? '';
+  const record = (f: Omit<Finding, 'check'>) => {
+    if (!(options.quiet && f.outcome === 'pass')) ctx.record(f.exchange ? { ...f, exchange: redactExchange(f.exchange, scope) } : f);
+  };
+  const skip = flowSkipReason(ctx, flow);
+  if (skip) {
+    record({ subject: `${prefix}${flow.name}`, outcome: 'skip', reason: skip });
+    return 'skipped';
+  }
+  scope.vars.unique = randomBytes(5).toString('hex');
+  const subject = (s: FlowStep) => `${prefix}${flow.name} › ${s.name}${s.operation ? ` (${s.operation})` : s.control ? ' (control API)' : ''}`;
+  let failed = false;
+  const ran: FlowStep[] = [];
+  try {
+    for (const [i, step] of flow.steps.entries()) {
+      const out = await runStep(ctx, step, scope);
+      ran.push(step);
+      const ex = out.exchange ? { exchange: out.exchange } : {};
+      if (out.problems.length) {
+        failed = true;
+        record({ subject: subject(step), outcome: 'fail', reason: out.problems.join('; '), ...ex });
+        const rest = flow.steps.slice(i + 1);
+        if (rest.length) record({ subject: `${prefix}${flow.name} › ${rest.map((s) => s.name).join(', ')}`, outcome: 'skip', reason: `not run: step "${step.name}" failed` });
+        break;
+      }
+      record({ subject: subject(step), outcome: 'pass', ...ex });
+    }
+    // Codes only where they are meant to be: no other response of the flow carries one.
+    const codeSteps = flow.steps.filter((s) => s.codes?.length);
+    if (codeSteps.length && scope.codes.size) {
+      const leaks: string[] = [];
+      for (const step of ran) {
+        if (step.codes?.length) continue;
+        const text = scope.steps[step.name]?.text ?? '';
+        for (const [code, from] of scope.codes) if (containsCode(text, code)) leaks.push(`${step.name} (${step.operation ?? 'control'}) returns a code that only ${from} should carry`);
+      }
+      record({
+        subject: `${prefix}${flow.name} › codes only from ${codeSteps.map((s) => s.operation ?? s.name).join(', ')}`,
+        outcome: leaks.length ? 'fail' : 'pass',
+        ...(leaks.length ? { reason: leaks.join('; ') } : {}),
+      });
+      if (leaks.length) failed = true;
+    }
+  } finally {
+    if (!options.deferCleanup) await runCleanup(ctx, flow, scope, options);
+  }
+  return failed ? 'failed' : 'passed';
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI links
+
+const LINK_EXPR: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+  [/^\$response\.body(#.*)?$/, (m) => `$steps.source.body${m[1] ?? ''}`],
+  [/^\$response\.header\.(.+)$/, (m) => `$steps.source.header.${m[1]}`],
+  [/^\$request\.path\.(.+)$/, (m) => `$steps.source.request.path.${m[1]}`],
+  [/^\$request\.query\.(.+)$/, (m) => `$steps.source.request.query.${m[1]}`],
+  [/^\$request\.body(#.*)?$/, (m) => `$steps.source.request.body${m[1] ?? ''}`],
+  [/^\$statusCode$/, () => '$steps.source.status'],
+];
+
+function linkValue(v: unknown): Value {
+  if (typeof v !== 'string') return v;
+  for (const [re, to] of LINK_EXPR) {
+    const m = v.match(re);
+    if (m) return to(m);
+  }
+  // An embedded expression `{$response.body#/id}` inside a string.
+  if (v.includes('{$')) return v.replace(/\{(\$[^}]+)\}/g, (_m, e: string) => `{${String(linkValue(e))}}`);
+  return v;
+}
+
+function linkTarget(ctx: CheckContext, link: any): ContractOperation | undefined {
+  if (typeof link.operationId === 'string') return ctx.contract.operations.find((o) => o.operationId === link.operationId);
+  const ref = typeof link.operationRef === 'string' ? link.operationRef : '';
+  const m = ref.match(/^#\/paths\/([^/]+)\/([a-z]+)$/);
+  if (!m) return undefined;
+  const path = m[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
+  return ctx.contract.operations.find((o) => o.path === path && o.method === m[2]);
+}
+
+/** A two-step flow per OpenAPI link on a 2xx response: the source with its example inputs, then the target with the link's parameters. */
+export function linkFlows(ctx: CheckContext): FlowDeclaration[] {
+  const out: FlowDeclaration[] = [];
+  for (const source of ctx.contract.operations) {
+    const responses = ctx.doc.paths?.[source.path]?.[source.method]?.responses ?? {};
+    for (const [status, raw] of Object.entries<any>(responses)) {
+      if (!/^2/.test(status)) continue;
+      const response = deref(ctx.doc, raw);
+      for (const [name, rawLink] of Object.entries<any>(response?.links ?? {})) {
+        const link = deref(ctx.doc, rawLink);
+        const target: ContractOperation | undefined = link ? linkTarget(ctx, link) : undefined;
+        if (!target) continue;
+        const step: FlowStep = { name: 'target', operation: target.operationId, path: {}, query: {}, headers: {} };
+        for (const [param, value] of Object.entries<any>(link.parameters ?? {})) {
+          const [where, pname] = param.includes('.') ? (param.split('.', 2) as [string, string]) : [target.parameters.find((p) => p.name === param)?.in ?? 'query', param];
+          const v = linkValue(value);
+          if (where === 'path') step.path![pname] = v;
+          else if (where === 'header') step.headers![pname] = v;
+          else step.query![pname] = v;
+        }
+        if (link.requestBody !== undefined) step.body = linkValue(link.requestBody);
+        out.push({
+          name: `link ${source.operationId} → ${target.operationId} (${name})`,
+          summary: `OpenAPI link ${name} on ${source.operationId} ${status}`,
+          steps: [{ name: 'source', operation: source.operationId, ...(/^2\d\d$/.test(status) ? { expect: { status: Number(status) } } : {}) }, step],
+        });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check
+
+/** Each provider's declared flows (harness/providers/<provider>.ts). */
+export const FLOW_DECLARATIONS: Record<string, readonly FlowDeclaration[]> = {
+  starship: starshipFlows,
+  istar: istarFlows,
+  sirgiving: sirgivingFlows,
+  odm: odmFlows,
+};
+
+/** Whether a declared flow already walks from `source` to `target` (a link it covers). */
+const covers = (flows: readonly FlowDeclaration[], source: string, target: string) =>
+  flows.some((f) => {
+    const ops = f.steps.map((s) => s.operation);
+    const i = ops.indexOf(source);
+    return i >= 0 && ops.indexOf(target, i + 1) > i;
+  });
+
+export const flows: Check = {
+  id: 'flows',
+  group: 'flows',
+  summary: 'multi-step sequences work end to end: later steps find what earlier ones created, state changes as documented',
+  sends:
+    'the provider’s declared sequences (harness/providers/<provider>.ts): Starship create order → get → list → fetch vouchers; iStar recipient search → star order; SIR Giving action → reversal; ODM issue → validate → OTP (control API) → claim; and one two-step flow per OpenAPI link',
+  expects:
+    'each step’s declared status and assertions (ids carried over, the order listed, the token pool restored, the voucher claimed), a documented status with a schema-valid body, voucher codes only in the responses declared to carry them',
+  async run(ctx) {
+    const declared = FLOW_DECLARATIONS[ctx.provider.id] ?? [];
+    const linked = linkFlows(ctx).filter((f) => !covers(declared, f.steps[0]!.operation!, f.steps[1]!.operation!));
+    if (!declared.length && !linked.length) return ctx.record({ subject: '(provider)', outcome: 'skip', reason: 'no flows declared for this provider and no OpenAPI links in its spec' });
+    for (const flow of [...declared, ...linked]) await runFlow(ctx, flow, newScope(ctx, { nowMs: await businessNow(ctx).catch(() => Date.now()) }));
+  },
+};
+
+export const FLOWS_CHECKS = [flows];

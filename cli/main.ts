@@ -19,7 +19,10 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   check: () => import('./commands/check.ts').then((m) => m.registerCheck),
   docs: () => import('./commands/docs.ts').then((m) => m.registerDocs),
   diff: () => import('./commands/diff.ts').then((m) => m.registerDiff),
+  postman: () => import('./commands/postman.ts').then((m) => m.registerPostman),
   bench: () => import('./commands/bench.ts').then((m) => m.registerBench),
+  proxy: () => import('./commands/proxy.ts').then((m) => m.registerProxy),
+  mutants: () => import('./commands/mutants.ts').then((m) => m.registerMutants),
 };
 
 /** The program with the named command registered, or all of them (help, unknown names). */

@@ -1,0 +1,263 @@
+/**
+ * Deliberately broken implementations: each is ONE defect applied to an accord sandbox — a wrap of
+ * the sandbox app's fetch or a change to its declaration — and names the check that must catch
+ * it. test/mutants/mutants.test.ts proves each check fails against its mutant and passes against
+ * the unmutated sandbox; `accord mutants --table` shows which of them Dredd and Prism's
+ * validation proxy notice as well.
+ */
+import type { ProviderId } from '../../contracts/providers.ts';
+import type { CreateSandboxOptions } from '../../sandbox/app.ts';
+import {
+  bodyOf,
+  dropResponseHeader,
+  freshKey,
+  intercept,
+  mapKey,
+  nowSeconds,
+  onJson,
+  onRequest,
+  onResponse,
+  operationOf,
+  rebuild,
+  resigned,
+  schemeOf,
+  signedTimestamp,
+  signerOf,
+  validIgnoringTime,
+  type DeclarationChange,
+  type Wrap,
+} from './transforms.ts';
+
+export interface Mutant {
+  id: string;
+  /** The defect, in one line. */
+  defect: string;
+  provider: ProviderId;
+  /** The harness check that must catch it. */
+  check: string;
+  wrap?: Wrap;
+  declaration?: DeclarationChange;
+  /** Sandbox options the defect needs to show (default: harness/embedded.ts's). */
+  sandbox?: CreateSandboxOptions;
+}
+
+const IDEMPOTENCY_KEY = 'Idempotency-Key';
+
+export const MUTANTS: readonly Mutant[] = [
+  {
+    id: 'wrong-error-envelope',
+    defect: 'errors answered as `{"error": "<message>"}` instead of iStar’s `{success: false, error: {code, message}}`',
+    provider: 'istar',
+    check: 'error_envelope',
+    wrap: onJson((body, status) => (status >= 400 ? { error: String(body?.error?.message ?? 'error') } : body)),
+  },
+  {
+    id: 'missing-request-id',
+    defect: 'no `X-Request-Id` on any answer',
+    provider: 'starship',
+    check: 'response_headers',
+    wrap: dropResponseHeader('X-Request-Id'),
+  },
+  {
+    id: 'stale-signature-accepted',
+    defect: 'the signature is checked but its timestamp is not: a request signed 301 s ago is accepted',
+    provider: 'starship',
+    check: 'signature_stale',
+    // A verifier without the window: a correctly signed old request is passed on as if signed now.
+    wrap: onRequest(async (req, env) => {
+      const cred = signerOf(req, env);
+      const ts = cred && signedTimestamp(req, schemeOf(cred));
+      if (!cred || ts === undefined || ts >= nowSeconds() - (schemeOf(cred).windowSeconds ?? 0)) return req;
+      const body = await bodyOf(req);
+      return validIgnoringTime(req, body, cred) ? resigned(req, body, cred, nowSeconds()) : req;
+    }),
+  },
+  {
+    id: 'tampered-body-accepted',
+    defect: 'the signature does not cover the body: a body changed after signing is accepted',
+    provider: 'sirgiving',
+    check: 'signature_tampered',
+    // Signed requests with a body are passed on signed over whatever body they carry (timestamp kept).
+    wrap: onRequest(async (req, env) => {
+      const cred = signerOf(req, env);
+      const ts = cred && signedTimestamp(req, schemeOf(cred));
+      const body = await bodyOf(req);
+      return cred && ts !== undefined && body.byteLength ? resigned(req, body, cred, ts) : req;
+    }),
+  },
+  {
+    id: 'replay-executes-twice',
+    defect: 'an idempotent retry (same key, same body) is executed again: a second order',
+    provider: 'starship',
+    check: 'idempotency_replay',
+    wrap: onRequest((req) => {
+      const key = req.headers.get(IDEMPOTENCY_KEY);
+      if (!key) return req;
+      const headers = new Headers(req.headers);
+      headers.set(IDEMPOTENCY_KEY, freshKey(key));
+      return new Request(req, { headers });
+    }),
+  },
+  {
+    id: 'key-reuse-200',
+    defect: 'a key reused with another body gets 200 and the first answer instead of 409',
+    provider: 'odm',
+    check: 'idempotency_conflict',
+    wrap: (send, env) => {
+      const first = new Map<string, string>();
+      const conflict = env.contract.idempotency!.conflict!;
+      return onResponse(async (res, req) => {
+        const key = req.headers.get(IDEMPOTENCY_KEY);
+        if (!key) return res;
+        const text = await res.text();
+        if (res.status === conflict.status && text.includes(conflict.code)) return rebuild(res, first.get(key) ?? '{}', () => {}, 200);
+        if (res.ok && !first.has(key)) first.set(key, text);
+        return rebuild(res, text);
+      })(send, env);
+    },
+  },
+  {
+    id: 'concurrent-retries-executed',
+    defect: 'a retry that arrives while the first request with its key is still running is executed as new',
+    provider: 'odm',
+    check: 'idempotency_concurrent',
+    wrap: (send, env) => {
+      const inFlight = new Set<string>();
+      return intercept(async (req, next) => {
+        const key = req.headers.get(IDEMPOTENCY_KEY);
+        if (!key) return next(req);
+        if (inFlight.has(key)) {
+          const headers = new Headers(req.headers);
+          headers.set(IDEMPOTENCY_KEY, freshKey(key));
+          return next(new Request(req, { headers }));
+        }
+        inFlight.add(key);
+        try {
+          const res = await next(req);
+          return rebuild(res, await res.text());
+        } finally {
+          inFlight.delete(key);
+        }
+      })(send, env);
+    },
+  },
+  {
+    id: 'idempotency-key-optional',
+    defect: 'a write that requires `Idempotency-Key` is executed without one instead of 400',
+    provider: 'starship',
+    check: 'idempotency_missing',
+    wrap: onRequest((req, env) => {
+      if (req.headers.has(IDEMPOTENCY_KEY) || operationOf(req, env)?.idempotency !== 'required') return req;
+      const headers = new Headers(req.headers);
+      headers.set(IDEMPOTENCY_KEY, freshKey('server-made'));
+      return new Request(req, { headers });
+    }),
+  },
+  {
+    id: '429-without-retry-after',
+    defect: 'the 429 past the rate limit carries no `Retry-After`',
+    provider: 'istar',
+    check: 'rate_limit',
+    wrap: onResponse(async (res) => (res.status === 429 ? rebuild(res, await res.text(), (h) => h.delete('Retry-After')) : res)),
+    sandbox: { rateLimitScale: 1 },
+  },
+  {
+    id: 'wrong-enum-value',
+    defect: 'order statuses in lower case (`delivered`), outside the documented enum',
+    provider: 'starship',
+    check: 'response_schema',
+    wrap: onJson((body, status) => (status < 300 ? mapKey(body, 'status', (v) => (typeof v === 'string' ? v.toLowerCase() : v)) : body)),
+  },
+  {
+    id: 'missing-required-field',
+    defect: 'the wallet balance without its required `wallet_id`',
+    provider: 'istar',
+    check: 'response_schema',
+    wrap: onJson((body, status) => {
+      if (status >= 300 || !body || typeof body !== 'object' || !('wallet_id' in body)) return body;
+      const { wallet_id: _dropped, ...rest } = body;
+      return rest;
+    }),
+  },
+  {
+    id: 'malformed-json-500',
+    defect: 'a body that is not JSON crashes the handler: 500 instead of 400',
+    provider: 'odm',
+    check: 'negative_data',
+    wrap: intercept(async (req, next) => {
+      const text = new TextDecoder().decode(await bodyOf(req));
+      if (!text || !(req.headers.get('content-type') ?? '').includes('json')) return next(req);
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        return new Response(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: (err as Error).message } }), { status: 500, headers: { 'Content-Type': 'application/json' } });
+      }
+      return next(req);
+    }),
+  },
+  {
+    id: 'publishable-key-on-secret-endpoint',
+    defect: 'a `pk_` key is accepted on secret-only endpoints (no scope check)',
+    provider: 'sirgiving',
+    check: 'publishable_key_scope',
+    declaration: (d) => ({ ...d, guards: (ctx) => (d.guards?.(ctx) ?? []).filter((g) => g.name !== 'secretScopeGuard') }),
+  },
+  {
+    id: 'unsigned-webhook',
+    defect: 'webhooks delivered without a signature',
+    provider: 'starship',
+    check: 'webhooks',
+    declaration: (d) => ({ ...d, webhookKey: () => null }),
+  },
+  {
+    id: 'anonymous-calls-served',
+    defect: 'a call without credentials is served as the default partner’s',
+    provider: 'istar',
+    check: 'auth_required',
+    wrap: onRequest((req, env) => {
+      const plain = env.contract.auth.filter((a) => !a.computed);
+      if (plain.some((a) => req.headers.has(a.header))) return req;
+      const headers = new Headers(req.headers);
+      for (const a of plain) headers.set(a.header, a.prefix + (env.credentials.default?.credentials[a.credential] ?? ''));
+      return new Request(req, { headers });
+    }),
+  },
+  {
+    id: 'undocumented-status',
+    defect: 'orders answered 201 where the spec documents 200',
+    provider: 'istar',
+    check: 'status_code_documented',
+    wrap: onResponse(async (res, req) => (req.method === 'POST' && res.status === 200 ? rebuild(res, await res.text(), () => {}, 201) : res)),
+  },
+  {
+    id: 'vouchers-lost',
+    defect: 'a delivered order’s voucher list comes back empty (still valid against the schema)',
+    provider: 'starship',
+    check: 'flows',
+    wrap: onJson((body, status, req) => (status < 300 && req.method === 'GET' && new URL(req.url).pathname.endsWith('/vouchers') ? { ...body, vouchers: [] } : body)),
+  },
+  {
+    id: 'large-quantity-500',
+    defect: 'an order for 1000 or more stars crashes the handler (500); the examples order 100',
+    provider: 'istar',
+    check: 'fuzz',
+    wrap: intercept(async (req, next) => {
+      const text = new TextDecoder().decode(await bodyOf(req));
+      let quantity: unknown;
+      try {
+        quantity = JSON.parse(text || 'null')?.quantity;
+      } catch {
+        quantity = undefined;
+      }
+      if (typeof quantity === 'number' && quantity >= 1000) return new Response('{"success":false,"error":{"code":"INTERNAL_ERROR","message":"overflow"}}', { status: 500, headers: { 'Content-Type': 'application/json' } });
+      return next(req);
+    }),
+  },
+  {
+    id: 'wrong-content-type',
+    defect: 'JSON answers labelled `text/plain`',
+    provider: 'odm',
+    check: 'content_type',
+    wrap: onResponse(async (res) => ((res.headers.get('content-type') ?? '').includes('json') ? rebuild(res, await res.text(), (h) => h.set('Content-Type', 'text/plain; charset=utf-8')) : res)),
+  },
+];

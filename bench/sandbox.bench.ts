@@ -62,7 +62,7 @@ interface Credential {
 async function serveChild(port: number): Promise<void> {
   const { serveSandboxes } = await import('../sandbox/serve.ts');
   const { KIND } = await import('../providers/starship/sandbox/model.ts');
-  const running = await serveSandboxes([starship], { portBase: port - starship.portOffset, rateLimitsDisabled: true });
+  const running = await serveSandboxes([starship], { portBase: port - starship.portOffset, rateLimitsDisabled: true, replaceGlobalFetchClasses: true });
   const sandbox = running.sandboxes[0]!;
   const cred = sandbox.instance.credentials.default!;
   const owner = cred.extra!.owner!;

@@ -31,6 +31,14 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 export class SandboxStore {
   readonly db: Database.Database;
   private seq = 0;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per SQL text. */
+  private sql(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)));
+    return stmt;
+  }
 
   /** `file`: a path under the data folder, or `:memory:`. */
   constructor(file: string) {
@@ -48,14 +56,14 @@ export class SandboxStore {
   }
 
   put<T>(kind: string, id: string, data: T, options: { owner?: string; createdAt?: number } = {}): void {
-    const existing = this.db.prepare('SELECT created_at, seq FROM records WHERE kind = ? AND id = ?').get(kind, id) as { created_at: number; seq: number } | undefined;
-    this.db
-      .prepare('INSERT OR REPLACE INTO records (kind, id, owner, data, created_at, seq) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(kind, id, options.owner ?? '', JSON.stringify(data), existing?.created_at ?? options.createdAt ?? Date.now(), existing?.seq ?? ++this.seq);
+    // One statement: an update keeps the row's created_at and seq (its place in list order).
+    this.sql(
+      'INSERT INTO records (kind, id, owner, data, created_at, seq) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET owner = excluded.owner, data = excluded.data',
+    ).run(kind, id, options.owner ?? '', JSON.stringify(data), options.createdAt ?? Date.now(), ++this.seq);
   }
 
   get<T>(kind: string, id: string): T | undefined {
-    const row = this.db.prepare('SELECT data FROM records WHERE kind = ? AND id = ?').get(kind, id) as { data: string } | undefined;
+    const row = this.sql('SELECT data FROM records WHERE kind = ? AND id = ?').get(kind, id) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as T) : undefined;
   }
 
@@ -63,26 +71,26 @@ export class SandboxStore {
   list<T>(kind: string, owner?: string): T[] {
     const rows = (
       owner === undefined
-        ? this.db.prepare('SELECT data FROM records WHERE kind = ? ORDER BY seq').all(kind)
-        : this.db.prepare('SELECT data FROM records WHERE kind = ? AND owner = ? ORDER BY seq').all(kind, owner)
+        ? this.sql('SELECT data FROM records WHERE kind = ? ORDER BY seq').all(kind)
+        : this.sql('SELECT data FROM records WHERE kind = ? AND owner = ? ORDER BY seq').all(kind, owner)
     ) as Array<{ data: string }>;
     return rows.map((r) => JSON.parse(r.data) as T);
   }
 
   delete(kind: string, id: string): boolean {
-    return this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
+    return this.sql('DELETE FROM records WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
   }
 
   count(kind: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM records WHERE kind = ?').get(kind) as { n: number }).n;
+    return (this.sql('SELECT COUNT(*) AS n FROM records WHERE kind = ?').get(kind) as { n: number }).n;
   }
 
   getMeta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.sql('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   close(): void {

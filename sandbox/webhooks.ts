@@ -4,7 +4,7 @@
  * A non-2xx answer or no answer within the timeout is retried with exponential backoff until
  * 24 h after the event; deliveries are listed by the control API.
  */
-import { ulid } from 'ulid';
+import { ulid } from '../runtime/ids.ts';
 import { sign } from '../signing/engine.ts';
 import { getScheme } from '../signing/schemes/index.ts';
 import type { SchemeId } from '../signing/types.ts';

@@ -31,6 +31,7 @@ export function registerServe(program: Command): void {
         credentialsFile: path.resolve(opts.credentials ?? path.join(dataDir, 'credentials.json')),
         ...(scale !== undefined ? { rateLimitScale: scale } : {}),
         ...(opts.productionMode ? { mode: 'production' as const } : {}),
+        replaceGlobalFetchClasses: true,
       });
       for (const s of running.sandboxes) {
         process.stdout.write(`${s.provider.padEnd(9)} ${s.baseUrl}   (control: ${s.url}/_accord)\n`);

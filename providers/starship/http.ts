@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { ulid } from '../../runtime/ids.ts';
 import { CONVENTIONAL_CODES, type ProviderHttp } from '../../runtime/server/errors.ts';
 import { codeToName } from '../../runtime/server/reason.ts';
 

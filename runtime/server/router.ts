@@ -13,6 +13,7 @@ import { compileValidators, formatAjvErrors, responseValidator, type OperationVa
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+const EMPTY_BODY = new Uint8Array(0);
 
 /** What a handler returns, untyped (the generated stubs type it per operation). */
 export interface HandlerResult {
@@ -130,7 +131,11 @@ export function createRouter(options: RouterOptions): Hono {
     if (declared && Number(declared) > maxBody) {
       return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
     }
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    // A GET or HEAD without Content-Length or Transfer-Encoding has no body: skip reading it (and
+    // the full Request object the Node adapter would build just for that). A Fetch Request with
+    // these methods cannot carry a body, so in-process calls are unaffected.
+    const bodiless = (c.req.method === 'GET' || c.req.method === 'HEAD') && declared === undefined && c.req.header('transfer-encoding') === undefined;
+    const rawBody = bodiless ? EMPTY_BODY : new Uint8Array(await c.req.arrayBuffer());
     if (rawBody.byteLength > maxBody) {
       return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
     }

@@ -3,8 +3,8 @@
  * small helpers every handler file shares: ids, money in cents, dates.
  * Amounts are kept in integer cents so wallet arithmetic never drifts; the API renders major units.
  */
-import { randomBytes } from 'node:crypto';
-import { ulid } from 'ulid';
+import { randomFillSync } from 'node:crypto';
+import { ulid } from '../../../runtime/ids.ts';
 import type { components } from '../../../generated/starship/types.ts';
 import type { SchemeId } from '../../../signing/types.ts';
 
@@ -188,6 +188,18 @@ export const startOfDay = (date: string) => Date.parse(`${date}T00:00:00Z`);
 /** Milliseconds in a day. */
 export { DAY_MS };
 
+const POOL = Buffer.alloc(4096);
+let poolAt = POOL.length;
+/** `n` (≤ 4096) bytes from node:crypto, drawn 4 KiB at a time. */
+function pooledBytes(n: number): Uint8Array {
+  if (poolAt + n > POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return POOL.subarray(poolAt - n, poolAt);
+}
+
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -196,7 +208,7 @@ export function randomChars(length: number, alphabet = BASE62): string {
   const limit = 256 - (256 % alphabet.length);
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
+    for (const byte of pooledBytes(length * 2)) {
       if (byte < limit && out.length < length) out += alphabet[byte % alphabet.length];
     }
   }

@@ -2,38 +2,16 @@
 // OpenAPI link becomes a flow of its own, and an implementation that breaks what a flow guards
 // (a code leaked outside the vouchers endpoint, an order missing from the list, a reversal that
 // does not restore the pool, a claim the voucher never shows, a wallet never charged) fails it.
-import { afterAll, describe, expect, it } from 'vitest';
-import { getProvider, type ProviderId } from '../../contracts/providers.ts';
+import { describe, expect, it } from 'vitest';
 import { deref } from '../../contracts/walk.ts';
 import { flows, linkFlows } from '../../harness/checks/flows.ts';
 import { runChecks, type RunReport } from '../../harness/run.ts';
-import { buildTarget } from '../../harness/target.ts';
 import type { CheckTarget } from '../../harness/types.ts';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.ts';
+import { sharedSandboxTargets } from '../support/harness-targets.ts';
+import type { TestSandbox } from '../support/sandbox.ts';
 
 // One sandbox per provider for the whole file; each test brings its own fetch (broken or not) and target copy.
-const sandboxes = new Map<ProviderId, Promise<{ sb: TestSandbox; target: CheckTarget }>>();
-afterAll(async () => {
-  for (const started of sandboxes.values()) await (await started).sb.close();
-});
-
-async function start(id: ProviderId, withControl = true): Promise<{ sb: TestSandbox; target: CheckTarget }> {
-  if (!sandboxes.has(id)) {
-    sandboxes.set(
-      id,
-      (async () => {
-        const sb = await startTestSandbox(id, { rateLimitScale: 1000 });
-        const target = await buildTarget(getProvider(id), sb.baseUrl, { baseUrl: sb.baseUrl, controlUrl: `${new URL(sb.baseUrl).origin}/_accord`, credentials: sb.instance.credentials });
-        return { sb, target };
-      })(),
-    );
-  }
-  const { sb, target } = await sandboxes.get(id)!;
-  // A copy: tests add links to the spec or drop the control URL.
-  const copy: CheckTarget = { ...target, doc: structuredClone(target.doc) };
-  if (!withControl) delete copy.controlUrl;
-  return { sb, target: copy };
-}
+const start = sharedSandboxTargets();
 
 type Rewrite = (req: Request, next: (req: Request) => Promise<Response>) => Promise<Response>;
 /** The sandbox app's fetch with one property broken by `rewrite`. */

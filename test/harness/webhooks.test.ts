@@ -6,15 +6,13 @@
 // sandbox and the check's receiver (the sandbox's fetch is wrapped to point registrations at it).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { getProvider, type ProviderId } from '../../contracts/providers.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { REFUSE_FIRST, webhooks } from '../../harness/checks/webhooks.ts';
 import { runChecks, type RunReport } from '../../harness/run.ts';
-import { buildTarget } from '../../harness/target.ts';
-import type { CheckTarget } from '../../harness/types.ts';
 import { sign } from '../../signing/engine.ts';
 import type { SchemeId } from '../../signing/types.ts';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.ts';
+import { sharedSandboxTargets } from '../support/harness-targets.ts';
+import type { TestSandbox } from '../support/sandbox.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -22,27 +20,7 @@ afterEach(async () => {
 });
 
 // One sandbox per provider for the whole file; each test brings its own fetch (broken or not).
-const sandboxes = new Map<ProviderId, Promise<{ sb: TestSandbox; target: CheckTarget }>>();
-afterAll(async () => {
-  for (const started of sandboxes.values()) await (await started).sb.close();
-});
-
-async function start(id: ProviderId, withControl = true): Promise<{ sb: TestSandbox; target: CheckTarget }> {
-  if (!sandboxes.has(id)) {
-    sandboxes.set(
-      id,
-      (async () => {
-        const sb = await startTestSandbox(id, { rateLimitScale: 1000 });
-        const target = await buildTarget(getProvider(id), sb.baseUrl, { baseUrl: sb.baseUrl, controlUrl: `${new URL(sb.baseUrl).origin}/_accord`, credentials: sb.instance.credentials });
-        return { sb, target };
-      })(),
-    );
-  }
-  const { sb, target } = await sandboxes.get(id)!;
-  const copy: CheckTarget = { ...target };
-  if (!withControl) delete copy.controlUrl;
-  return { sb, target: copy };
-}
+const start = sharedSandboxTargets();
 
 const fails = (r: RunReport) => r.findings.filter((f) => f.outcome === 'fail').map((f) => `${f.subject}: ${f.reason}`);
 const subjects = (r: RunReport, outcome: string) => r.findings.filter((f) => f.outcome === outcome).map((f) => f.subject);

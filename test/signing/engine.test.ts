@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import {
@@ -184,7 +185,7 @@ describe('messages say what to check and never leak key material', () => {
     expect(() => verify('starship-hmac-v1', { path: '/p', headers: ms.headers, secret: SECRET, now: T })).toThrow(/milliseconds/);
   });
   test('invalid keys do not echo the key', () => {
-    const pem = '-----BEGIN PRIVATE KEY-----\nzz-distinctive-broken-key\n-----END PRIVATE KEY-----\n';
+    const pem = readFileSync(new URL('../fixtures/keys/broken-private-key.pem', import.meta.url), 'utf8');
     try {
       sign('odm-ed25519', { path: '/p', privateKey: pem });
       throw new Error('expected a failure');

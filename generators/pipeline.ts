@@ -14,7 +14,6 @@ import { createRequire } from 'node:module';
 import { bundleSpec, specSourceHash, type OpenApiDocument } from '../contracts/bundle.ts';
 import { REPO_ROOT, type Provider } from '../contracts/providers.ts';
 import type { Contract } from '../runtime/contract.ts';
-import { getScheme } from '../signing/schemes/index.ts';
 import { extractContract } from './contract/extract.ts';
 import { emitClient } from './emit/client.ts';
 import { emitContract } from './emit/contract.ts';
@@ -114,10 +113,7 @@ export async function renderProvider(provider: Provider, root = REPO_ROOT): Prom
   const specPath = specPathIn(root, provider);
   const doc = await bundleSpec(specPath);
   const source = path.relative(root, specPath).split(path.sep).join('/');
-  const contract = extractContract(doc, source, (id) => {
-    const s = getScheme(id);
-    return [s.signatureHeader, ...(s.timestampHeader ? [s.timestampHeader] : [])];
-  });
+  const contract = extractContract(doc, source);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `accord-gen-${provider.id}-`));
   const files = new Map<string, string>();
   try {

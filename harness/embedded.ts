@@ -4,6 +4,7 @@
  * default checks are not throttled (the opt-in rate_limit check runs against documented limits).
  */
 import type { Provider } from '../contracts/providers.ts';
+import { serverUrl } from '../runtime/contract.ts';
 import { createSandbox } from '../sandbox/app.ts';
 import { SANDBOXES } from '../sandbox/registry.ts';
 import { selectChecks } from './catalogue.ts';
@@ -15,13 +16,12 @@ export const EMBEDDED_RATE_LIMIT_SCALE = 1000;
 export async function checkEmbeddedSandbox(provider: Provider, checkIds?: string[]): Promise<RunReport> {
   const declaration = SANDBOXES[provider.id];
   if (!declaration) throw new Error(`no sandbox for ${provider.id}`);
-  const server = declaration.contract.servers.find((s) => s.environment === 'accord-sandbox')!;
-  const instance = createSandbox(provider, declaration, { baseUrl: server.url, rateLimitScale: EMBEDDED_RATE_LIMIT_SCALE });
+  const baseUrl = serverUrl(declaration.contract, 'accord-sandbox');
+  const instance = createSandbox(provider, declaration, { baseUrl, rateLimitScale: EMBEDDED_RATE_LIMIT_SCALE });
   instance.start();
-  const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => instance.app.fetch(new Request(input, init))) as typeof fetch;
   try {
-    const target = await buildTarget(provider, server.url, { baseUrl: server.url, controlUrl: `${new URL(server.url).origin}/_accord`, credentials: instance.credentials });
-    return await runChecks(target, selectChecks(checkIds), {}, { fetch: appFetch });
+    const target = await buildTarget(provider, baseUrl, { controlUrl: `${new URL(baseUrl).origin}/_accord`, credentials: instance.credentials });
+    return await runChecks(target, selectChecks(checkIds), {}, { fetch: instance.fetch });
   } finally {
     await instance.close();
   }

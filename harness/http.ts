@@ -59,6 +59,14 @@ export interface CallResult extends Exchange {
   text: string;
 }
 
+/** The report's view of an exchange: only the redacted fields, never a call's parsed body or raw text. */
+export const exchangeOf = (r: Exchange): Exchange => ({
+  request: r.request,
+  ...(r.response ? { response: r.response } : {}),
+  ...(r.error !== undefined ? { error: r.error } : {}),
+  ms: r.ms,
+});
+
 export interface HarnessHttp {
   call(operation: ContractOperation, input?: CallInput, options?: CallOptions): Promise<CallResult>;
   /** A raw request to a URL (control API, webhook receivers). */

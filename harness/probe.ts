@@ -5,8 +5,14 @@
 import { exampleRequest } from '../contracts/examples.ts';
 import { deref, resolvePointer } from '../contracts/walk.ts';
 import type { ContractOperation } from '../runtime/contract.ts';
-import type { CallResult } from './http.ts';
+import type { CallInput, CallResult } from './http.ts';
 import type { CheckContext } from './types.ts';
+
+/** A valid call of an operation from the spec's own examples (parameters, headers, body). */
+export function exampleInput(ctx: CheckContext, op: ContractOperation): CallInput {
+  const ex = exampleRequest(ctx.doc, op);
+  return { path: ex.path, query: ex.query, headers: Object.fromEntries(Object.entries(ex.header).map(([k, v]) => [k, String(v)])), ...(ex.body !== undefined ? { body: ex.body } : {}) };
+}
 
 const probes = new WeakMap<CheckContext, Map<string, Promise<CallResult>>>();
 
@@ -15,8 +21,7 @@ export function probe(ctx: CheckContext, op: ContractOperation): Promise<CallRes
   if (!byOp) probes.set(ctx, (byOp = new Map()));
   let p = byOp.get(op.operationId);
   if (!p) {
-    const ex = exampleRequest(ctx.doc, op);
-    p = ctx.http.call(op, { path: ex.path, query: ex.query, headers: Object.fromEntries(Object.entries(ex.header).map(([k, v]) => [k, String(v)])), ...(ex.body !== undefined ? { body: ex.body } : {}) });
+    p = ctx.http.call(op, exampleInput(ctx, op));
     byOp.set(op.operationId, p);
   }
   return p;

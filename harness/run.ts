@@ -2,8 +2,8 @@
  * Runs the selected checks against a target and collects their findings. A check that throws is
  * itself a failure (never a crash of the run).
  */
-import { createHarnessHttp } from './http.ts';
-import type { Check, CheckContext, CheckTarget, Exchange, Finding, HarnessOptions } from './types.ts';
+import { createHarnessHttp, exchangeOf } from './http.ts';
+import type { Check, CheckContext, CheckTarget, Finding, HarnessOptions } from './types.ts';
 
 export const DEFAULT_OPTIONS: HarnessOptions = { seed: 1, maxExamples: 20, asyncTimeoutMs: 10_000 };
 
@@ -29,14 +29,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * Only the redacted parts of an exchange reach a report: checks often pass a whole call result,
- * whose parsed body and raw text are not redacted.
- */
-function exchangeOnly(e: Exchange): Exchange {
-  return { request: e.request, ...(e.response ? { response: e.response } : {}), ...(e.error ? { error: e.error } : {}), ms: e.ms };
-}
-
 export interface RunHooks {
   onCheckStart?(check: Check, index: number, total: number): void;
   onCheckEnd?(check: Check, findings: Finding[]): void;
@@ -51,7 +43,7 @@ export async function runChecks(target: CheckTarget, checks: readonly Check[], o
   for (const [i, check] of checks.entries()) {
     hooks.onCheckStart?.(check, i, checks.length);
     const own: Finding[] = [];
-    const record = (f: Omit<Finding, 'check'>) => void own.push({ check: check.id, ...f, ...(f.exchange ? { exchange: exchangeOnly(f.exchange) } : {}) });
+    const record = (f: Omit<Finding, 'check'>) => void own.push({ check: check.id, ...f, ...(f.exchange ? { exchange: exchangeOf(f.exchange) } : {}) });
     const ctx: CheckContext = { ...target, options: opts, http, random: seededRandom(opts.seed), record };
     const started = performance.now();
     try {

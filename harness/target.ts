@@ -5,7 +5,6 @@ import type { Provider } from '../contracts/providers.ts';
 import { createSchemaSet } from '../contracts/schemas.ts';
 import { extractContract } from '../generators/contract/extract.ts';
 import { CREDENTIALS_FORMAT, type CredentialsFile } from '../sandbox/serve.ts';
-import { getScheme } from '../signing/schemes/index.ts';
 import type { CheckTarget } from './types.ts';
 
 /** A configuration problem (exit 2): unreadable or malformed credentials, bad URL. */
@@ -36,10 +35,7 @@ export async function buildTarget(provider: Provider, baseUrl: string, entry: Pi
     throw new TargetError(`--base-url: "${baseUrl}" is not a URL`);
   }
   const doc = await bundleSpec(provider.specPath);
-  const contract = extractContract(doc, `specs/${provider.id}/openapi.yaml`, (id) => {
-    const s = getScheme(id);
-    return [s.signatureHeader, ...(s.timestampHeader ? [s.timestampHeader] : [])];
-  });
+  const contract = extractContract(doc, `specs/${provider.id}/openapi.yaml`);
   return {
     provider,
     contract,

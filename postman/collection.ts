@@ -562,10 +562,7 @@ function collectionDescription(doc: OpenApiDocument, provider: Provider, contrac
 
 export async function buildCollection(provider: Provider): Promise<GeneratedCollection> {
   const doc = await bundleSpec(provider.specPath);
-  const contract = extractContract(doc, `specs/${provider.id}/openapi.yaml`, (id) => {
-    const s = getScheme(id);
-    return [s.signatureHeader, ...(s.timestampHeader ? [s.timestampHeader] : [])];
-  });
+  const contract = extractContract(doc, `specs/${provider.id}/openapi.yaml`);
   const config = POSTMAN_CONFIG[provider.id];
   const scriptCfg = scriptConfigFor(provider, contract, config);
   const { folders, ops } = operationsInRunOrder(doc, contract);

@@ -111,6 +111,12 @@ export function operationById(contract: Contract, operationId: string): Contract
   return op;
 }
 
+/** The path every URL of an environment starts with (`/api/v1`, or empty); default accord's sandbox. */
+export function basePathOf(contract: Contract, environment = 'accord-sandbox'): string {
+  const server = contract.servers.find((s) => s.environment === environment);
+  return server ? new URL(server.url).pathname.replace(/\/$/, '') : '';
+}
+
 /** Base URL for an environment name, or the URL itself when one is passed. */
 export function serverUrl(contract: Contract, environmentOrUrl: string): string {
   if (/^https?:\/\//.test(environmentOrUrl)) return environmentOrUrl.replace(/\/$/, '');

@@ -6,7 +6,7 @@
 import type { ValidateFunction } from 'ajv';
 import { createSchemaSet, formatAjvErrors } from '../contracts/schemas.ts';
 import { pointerOf } from '../contracts/walk.ts';
-import { getHeader } from '../signing/headers.ts';
+import { getHeader, webhookMetadataHeaders } from '../signing/headers.ts';
 import { getScheme } from '../signing/schemes/index.ts';
 import { verify } from '../signing/engine.ts';
 import type { HeadersInput, KeyInput, SecretInput } from '../signing/types.ts';
@@ -50,8 +50,7 @@ export function createWebhookVerifier(contract: Contract, spec: any): WebhookVer
   const schemeId = contract.signing.webhooks;
   if (!schemeId) throw new Error(`${contract.provider} does not sign webhooks`);
   const scheme = getScheme(schemeId);
-  const eventHeader = scheme.metadataHeaders?.find((h) => /event$/i.test(h));
-  const deliveryHeader = scheme.metadataHeaders?.find((h) => /delivery$/i.test(h));
+  const { event: eventHeader, delivery: deliveryHeader } = webhookMetadataHeaders(scheme);
   const schemas = createSchemaSet(spec, `accord:webhooks:${contract.provider}`);
   const validators = new Map<string, ValidateFunction>();
   for (const hook of contract.webhooks) {

@@ -20,6 +20,8 @@ import { WebhookDispatcher } from './webhooks.ts';
 
 export interface SandboxInstance {
   app: Hono;
+  /** A fetch served by the app in process (tests, the embedded harness): no port involved. */
+  fetch: typeof fetch;
   ctx: SandboxContext;
   credentials: Record<string, SandboxCredential>;
   /** Starts the background job loop (order lifecycle, webhook retries). */
@@ -83,7 +85,7 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
     ...(declaration.guards?.(ctx) ?? []),
   ];
   const middleware = declaration.contract.idempotency
-    ? [idempotencyMiddleware(store, clock, { policy: declaration.contract.idempotency, invalidCode: declaration.codes.idempotencyInvalid, scopeOf: (call) => principalOf(call.state).key })]
+    ? [idempotencyMiddleware(store, clock, { policy: declaration.contract.idempotency, scopeOf: (call) => principalOf(call.state).key })]
     : [];
   const app = declaration.router({
     handlers: declaration.handlers(ctx),
@@ -96,6 +98,7 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
 
   return {
     app,
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
     ctx,
     credentials,
     start: () => jobs.start(),

@@ -16,8 +16,6 @@ export const REPLAY_HEADER = 'Idempotent-Replayed';
 
 export interface IdempotencyOptions {
   policy: ContractIdempotency;
-  /** Code for a key that breaks the documented format (length, printable ASCII). */
-  invalidCode: string;
   /** Who the caller is (keys are per caller); from the auth guard's principal. */
   scopeOf: (call: OperationCall) => string;
 }
@@ -38,7 +36,6 @@ const storable = (r: HandlerResult) => (r.status >= 200 && r.status < 300) || r.
 export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, options: IdempotencyOptions): Middleware {
   const { policy } = options;
   const header = policy.header.toLowerCase();
-  const pattern = policy.pattern ? new RegExp(policy.pattern) : null;
   const windowMs = (policy.windowSeconds ?? 86_400) * 1000;
   const inFlight = new Map<string, Promise<{ hash: string; response: StoredResponse }>>();
   const select = store.db.prepare('SELECT body_hash, status, headers, body, created_at FROM idempotency WHERE scope = ? AND key = ?');
@@ -60,10 +57,8 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
     const op: ContractOperation = call.operation;
     if (!op.idempotency) return next();
     const key = call.c.req.header(header);
-    if (key === undefined) return next(); // required keys were enforced by the router
-    if (pattern && !pattern.test(key)) {
-      throw new ProviderError(400, options.invalidCode, `${policy.header} must be ${policy.minLength ?? 8}–${policy.maxLength ?? 256} printable ASCII characters.`);
-    }
+    // Required keys and the key's format were enforced by the router, in the provider's codes.
+    if (key === undefined) return next();
     const scope = `${options.scopeOf(call)} ${op.method.toUpperCase()} ${op.path}`;
     // The request a key stands for: the concrete path and query as well as the body, so the same key
     // sent to cancel another voucher is a conflict, not a replay of the first cancellation.

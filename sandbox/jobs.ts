@@ -12,10 +12,21 @@ export class JobScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
+  // Prepared once: the loop looks for due jobs 50 times a second.
+  private readonly insert;
+  private readonly next;
+  private readonly remove;
+  private readonly countAll;
+
   constructor(
-    private readonly store: SandboxStore,
+    store: SandboxStore,
     private readonly clock: SandboxClock,
-  ) {}
+  ) {
+    this.insert = store.db.prepare('INSERT INTO jobs (run_at, name, payload) VALUES (?, ?, ?)');
+    this.next = store.db.prepare('SELECT id, name, payload FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT 1');
+    this.remove = store.db.prepare('DELETE FROM jobs WHERE id = ?');
+    this.countAll = store.db.prepare('SELECT COUNT(*) AS n FROM jobs');
+  }
 
   /**
    * `concurrent` jobs (webhook attempts) run side by side, so one slow receiver does not hold up
@@ -27,7 +38,7 @@ export class JobScheduler {
 
   /** Runs `name` with `payload` after `delayMs` of business time. */
   schedule(name: string, payload: unknown, delayMs = 0): void {
-    this.store.db.prepare('INSERT INTO jobs (run_at, name, payload) VALUES (?, ?, ?)').run(Math.floor(this.clock.now() + delayMs), name, JSON.stringify(payload));
+    this.insert.run(Math.floor(this.clock.now() + delayMs), name, JSON.stringify(payload));
   }
 
   /** Runs every due job (jobs that schedule others due now run in the same call). */
@@ -39,8 +50,6 @@ export class JobScheduler {
   /** Runs everything due, including what the jobs themselves make due; resolves when all of it is done. */
   private async drain(): Promise<number> {
     let ran = 0;
-    const next = this.store.db.prepare('SELECT id, name, payload FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT 1');
-    const remove = this.store.db.prepare('DELETE FROM jobs WHERE id = ?');
     const background: Array<Promise<void>> = [];
     const run = async (name: string, handler: JobHandler, payload: unknown) => {
       try {
@@ -50,13 +59,13 @@ export class JobScheduler {
       }
     };
     for (;;) {
-      const job = next.get(Math.floor(this.clock.now())) as { id: number; name: string; payload: string } | undefined;
+      const job = this.next.get(Math.floor(this.clock.now())) as { id: number; name: string; payload: string } | undefined;
       if (!job) {
         if (!background.length) return ran;
         await Promise.all(background.splice(0));
         continue;
       }
-      remove.run(job.id);
+      this.remove.run(job.id);
       ran++;
       const handler = this.handlers.get(job.name);
       if (!handler) continue;
@@ -66,7 +75,7 @@ export class JobScheduler {
   }
 
   pending(): number {
-    return (this.store.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+    return (this.countAll.get() as { n: number }).n;
   }
 
   start(intervalMs = 20): void {

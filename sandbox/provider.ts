@@ -81,7 +81,7 @@ export interface ProviderSandbox {
   signatureError(error: SignatureVerificationError, call: OperationCall): ProviderError;
   /** Rate-limit key and tier of a call, before auth (so even 401s count and carry headers). */
   rateLimitCaller?(call: OperationCall, ctx: SandboxContext): { key: string; tier?: string } | undefined;
-  codes: { rateLimited: string; idempotencyInvalid: string };
+  codes: { rateLimited: string };
   /** Delivery ids in the provider's format (default `dlv_` + a ULID). */
   deliveryId?(): string;
   /** Real milliseconds a receiver has to answer (default 5 s, Starship's documented figure). */

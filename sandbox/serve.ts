@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Provider } from '../contracts/providers.ts';
+import { basePathOf } from '../runtime/contract.ts';
 import { createSandbox, type CreateSandboxOptions, type SandboxInstance } from './app.ts';
 import { SANDBOXES } from './registry.ts';
 import type { SandboxCredential } from './provider.ts';
@@ -35,11 +36,6 @@ export interface ServeOptions extends Omit<CreateSandboxOptions, 'baseUrl'> {
   credentialsFile?: string;
   /** Let the HTTP adapter replace the global Request/Response (faster; only for a process that serves nothing else). */
   replaceGlobalFetchClasses?: boolean;
-}
-
-function basePathOf(provider: SandboxInstance['ctx']['contract']): string {
-  const server = provider.servers.find((s) => s.environment === 'accord-sandbox');
-  return server ? new URL(server.url).pathname.replace(/\/$/, '') : '';
 }
 
 export async function serveSandboxes(providers: readonly Provider[], options: ServeOptions = {}): Promise<{ sandboxes: RunningSandbox[]; credentialsFile: string | undefined; stop(): Promise<void> }> {

@@ -6,6 +6,7 @@
  */
 import { ulid } from '../runtime/ids.ts';
 import { sign } from '../signing/engine.ts';
+import { webhookMetadataHeaders } from '../signing/headers.ts';
 import { getScheme } from '../signing/schemes/index.ts';
 import type { SchemeId } from '../signing/types.ts';
 import type { SandboxClock } from './clock.ts';
@@ -68,8 +69,7 @@ export class WebhookDispatcher {
     private readonly options: DispatcherOptions,
   ) {
     const scheme = getScheme(options.scheme);
-    this.eventHeader = scheme.metadataHeaders?.find((h) => /event$/i.test(h));
-    this.deliveryHeader = scheme.metadataHeaders?.find((h) => /delivery$/i.test(h));
+    ({ event: this.eventHeader, delivery: this.deliveryHeader } = webhookMetadataHeaders(scheme));
     // Attempts run side by side: one slow or unreachable receiver must not hold up the others.
     jobs.register('webhook.deliver', ({ id }: { id: string }) => this.attempt(id), { concurrent: true });
   }

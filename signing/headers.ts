@@ -123,3 +123,9 @@ export function signatureHeaders(scheme: SchemeDeclaration, timestamp: string, s
     scheme.signatureFormat === 't-v1' ? `t=${timestamp},v1=${signature}` : scheme.signatureFormat === 'v1' ? `v1=${signature}` : signature;
   return out;
 }
+
+/** The webhook metadata headers a scheme sends beside the signature (X-…-Event, X-…-Delivery). */
+export function webhookMetadataHeaders(scheme: SchemeDeclaration): { event: string | undefined; delivery: string | undefined } {
+  const named = (suffix: RegExp) => scheme.metadataHeaders?.find((h) => suffix.test(h));
+  return { event: named(/event$/i), delivery: named(/delivery$/i) };
+}

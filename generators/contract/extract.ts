@@ -5,6 +5,7 @@
 import type { OpenApiDocument } from '../../contracts/bundle.ts';
 import { deref } from '../../contracts/walk.ts';
 import type { Contract, ContractOperation, ContractParameter, HttpMethod } from '../../runtime/contract.ts';
+import { getScheme } from '../../signing/schemes/index.ts';
 import { camelCase } from '../names.ts';
 
 const window = (w: any) => ({ requests: Number(w.requests), per_seconds: Number(w.per_seconds) });
@@ -44,10 +45,16 @@ function errorSchemaOf(doc: OpenApiDocument): string | null {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
+/** Headers a signing scheme computes (signature, timestamp): a client never supplies them. */
+export function computedHeadersOf(schemeId: string): string[] {
+  const s = getScheme(schemeId);
+  return [s.signatureHeader, ...(s.timestampHeader ? [s.timestampHeader] : [])];
+}
+
 /**
  * @param computedHeaders header names a signing scheme emits (these are computed, not supplied).
  */
-export function extractContract(doc: OpenApiDocument, source: string, computedHeaders: (schemeId: string) => string[]): Contract {
+export function extractContract(doc: OpenApiDocument, source: string, computedHeaders: (schemeId: string) => string[] = computedHeadersOf): Contract {
   const signing = doc['x-signing'] ?? {};
   const computed = new Set(
     [signing.request, signing.webhooks].filter(Boolean).flatMap((id: string) => computedHeaders(id)).map((h) => h.toLowerCase()),

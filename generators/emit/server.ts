@@ -4,12 +4,12 @@
  */
 import { tsHeader } from '../header.ts';
 import type { Emitter } from '../pipeline.ts';
+import { basePathOf } from '../../runtime/contract.ts';
 import { pascalCase } from '../names.ts';
 
 export const emitServer: Emitter = ({ provider, contract, source }) => {
   const T = provider.typeName;
-  const sandbox = contract.servers.find((s) => s.environment === 'accord-sandbox');
-  const basePath = sandbox ? new URL(sandbox.url).pathname.replace(/\/$/, '') : '';
+  const basePath = basePathOf(contract);
   const aliases = contract.operations
     .map((o) => {
       const N = pascalCase(o.operationId);

@@ -5,10 +5,10 @@
  */
 import { exampleRequest } from '../../contracts/examples.ts';
 import type { ContractOperation } from '../../runtime/contract.ts';
-import type { CallInput, CallResult } from '../http.ts';
+import type { CallInput } from '../http.ts';
 import { GENERATED_INPUT_ROLES as ODM_ROLES } from '../providers/odm.ts';
 import { GENERATED_INPUT_ROLES as SIRGIVING_ROLES } from '../providers/sirgiving.ts';
-import type { CheckContext, Exchange } from '../types.ts';
+import type { CheckContext } from '../types.ts';
 import { type RequestShape } from './request.ts';
 import { sampleValid } from './violations.ts';
 
@@ -18,11 +18,6 @@ const ROLES: Record<string, Record<string, string>> = { odm: ODM_ROLES, sirgivin
 /** The credential role generated requests to `op` use. */
 export function inputRole(ctx: Pick<CheckContext, 'provider'>, op: ContractOperation): string {
   return ROLES[ctx.provider.id]?.[op.operationId] ?? 'default';
-}
-
-/** The exchange of a call as findings carry it (redacted by the http layer; nothing else of the call). */
-export function exchangeOf(r: CallResult): Exchange {
-  return { request: r.request, ...(r.response ? { response: r.response } : {}), ...(r.error !== undefined ? { error: r.error } : {}), ms: r.ms };
 }
 
 /**

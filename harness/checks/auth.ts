@@ -1,18 +1,13 @@
 /** Auth and signing: no credentials, wrong credentials, unsigned, tampered, stale and future requests are refused. */
-import { exampleRequest } from '../../contracts/examples.ts';
 import type { ContractOperation } from '../../runtime/contract.ts';
-import type { CallInput, CallOptions, CallResult } from '../http.ts';
-import { errorCodeOf } from '../probe.ts';
+import type { CallOptions, CallResult } from '../http.ts';
+import { errorCodeOf, exampleInput } from '../probe.ts';
 import { operationsOf, type Check, type CheckContext } from '../types.ts';
 
 /** Window edges: the providers accept ±300 s; one second past must fail, one inside must pass. */
 export const OUTSIDE_WINDOW_S = 301;
 export const INSIDE_WINDOW_S = 299;
 
-export function exampleInput(ctx: CheckContext, op: ContractOperation): CallInput {
-  const ex = exampleRequest(ctx.doc, op);
-  return { path: ex.path, query: ex.query, headers: Object.fromEntries(Object.entries(ex.header).map(([k, v]) => [k, String(v)])), ...(ex.body !== undefined ? { body: ex.body } : {}) };
-}
 
 const describe = (r: CallResult) => (r.status ? `${r.status}${errorCodeOf(r.json) ? ` ${errorCodeOf(r.json)}` : ''}` : `no response (${r.error})`);
 

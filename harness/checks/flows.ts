@@ -13,7 +13,7 @@ import { exampleRequest } from '../../contracts/examples.ts';
 import { deref } from '../../contracts/walk.ts';
 import type { ContractOperation } from '../../runtime/contract.ts';
 import type { SandboxCredential } from '../../sandbox/provider.ts';
-import type { CallResult } from '../http.ts';
+import { exchangeOf, type CallResult } from '../http.ts';
 import { documentedResponse, errorCodeOf, schemaProblems } from '../probe.ts';
 import { REDACTED } from '../redact.ts';
 import { FLOWS as istarFlows } from '../providers/istar.ts';
@@ -294,13 +294,6 @@ export async function businessNow(ctx: CheckContext): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Steps
 
-/** The report's view of an exchange: only the redacted fields (never the raw body or headers object). */
-export const exchangeOf = (r: CallResult | Exchange): Exchange => ({
-  request: r.request,
-  ...(r.response ? { response: r.response } : {}),
-  ...(r.error !== undefined ? { error: r.error } : {}),
-  ms: r.ms,
-});
 
 const EXCERPT = 600;
 

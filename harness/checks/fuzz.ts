@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import type { ContractOperation } from '../../runtime/contract.ts';
-import { exchangeOf, inputRole } from '../arbitraries/operation.ts';
+import { inputRole } from '../arbitraries/operation.ts';
+import { exchangeOf } from '../http.ts';
 import { requestArbitrary, requestShape } from '../arbitraries/request.ts';
 import { stableJson, UnsupportedSchemaError } from '../arbitraries/schema.ts';
 import { exampleRequest } from '../../contracts/examples.ts';

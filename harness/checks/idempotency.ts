@@ -21,7 +21,8 @@ import { IDEMPOTENCY_RECIPES as SIRGIVING } from '../providers/sirgiving.ts';
 import { IDEMPOTENCY_RECIPES as STARSHIP } from '../providers/starship.ts';
 import { errorCodeOf } from '../probe.ts';
 import { operationsOf, type Check, type CheckContext } from '../types.ts';
-import { exampleInput, mangle } from './auth.ts';
+import { exampleInput } from '../probe.ts';
+import { mangle } from './auth.ts';
 import { describeResult, freshKey, isSuccess, mergeInput, prepare, roleFor, type IdempotencyRecipe, type Prepared, type RecipeCall } from './recipe.ts';
 
 const RECIPES: Partial<Record<string, Record<string, IdempotencyRecipe>>> = { starship: STARSHIP, odm: ODM, sirgiving: SIRGIVING };

@@ -8,7 +8,8 @@
 import type { ValidateFunction } from 'ajv';
 import { createSchemaSet, type SchemaSet } from '../../contracts/schemas.ts';
 import type { ContractOperation } from '../../runtime/contract.ts';
-import { baseInput, exchangeOf, inputRole } from '../arbitraries/operation.ts';
+import { baseInput, inputRole } from '../arbitraries/operation.ts';
+import { exchangeOf } from '../http.ts';
 import { requestShape, routablePathValue, type RequestParameter } from '../arbitraries/request.ts';
 import { alternatives, stableJson, typesOf } from '../arbitraries/schema.ts';
 import { ABSENT, applyViolation, describePath, violationsOf, type ViolationKind } from '../arbitraries/violations.ts';

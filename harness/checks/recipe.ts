@@ -9,7 +9,7 @@ import { operationById, type ContractOperation } from '../../runtime/contract.ts
 import type { CallInput, CallOptions, CallResult } from '../http.ts';
 import { errorCodeOf } from '../probe.ts';
 import type { CheckContext } from '../types.ts';
-import { exampleInput } from './auth.ts';
+import { exampleInput } from '../probe.ts';
 
 /**
  * An operation call in a recipe. Strings in `input` may hold `{{step/json/pointer}}`: a value from

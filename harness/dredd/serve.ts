@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { getProvider, type ProviderId } from '../../contracts/providers.ts';
-import type { Contract } from '../../runtime/contract.ts';
+import { basePathOf, type Contract } from '../../runtime/contract.ts';
 import { createSandbox, type CreateSandboxOptions, type SandboxInstance } from '../../sandbox/app.ts';
 import type { ProviderSandbox, SandboxCredential } from '../../sandbox/provider.ts';
 import { SANDBOXES } from '../../sandbox/registry.ts';
@@ -40,11 +40,6 @@ export interface ServedSandbox {
   close(): Promise<void>;
 }
 
-export function basePathOf(contract: Contract): string {
-  const server = contract.servers.find((s) => s.environment === 'accord-sandbox');
-  return server ? new URL(server.url).pathname.replace(/\/$/, '') : '';
-}
-
 /** The declaration, sandbox instance and (possibly wrapped) fetch of a provider's sandbox. */
 export function buildSandbox(id: ProviderId, baseUrl: string, variant: SandboxVariant = {}): { instance: SandboxInstance; fetch: typeof fetch; env: SandboxEnv } {
   const base = SANDBOXES[id];
@@ -52,9 +47,8 @@ export function buildSandbox(id: ProviderId, baseUrl: string, variant: SandboxVa
   const declaration = variant.declaration ? variant.declaration(base) : base;
   const instance = createSandbox(getProvider(id), declaration, { ...variant.sandbox, baseUrl });
   if (variant.start !== false) instance.start();
-  const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => instance.app.fetch(new Request(input, init))) as typeof fetch;
   const env: SandboxEnv = { contract: declaration.contract, basePath: basePathOf(declaration.contract), credentials: instance.credentials };
-  return { instance, fetch: variant.wrap ? variant.wrap(appFetch, env) : appFetch, env };
+  return { instance, fetch: variant.wrap ? variant.wrap(instance.fetch, env) : instance.fetch, env };
 }
 
 /** A fetch handler on a free port: `origin` is http://host:port. */

@@ -22,7 +22,7 @@ export interface ErrorEnvelope {
     notImplemented: string;
     internal: string;
     payloadTooLarge: string;
-    /** An Idempotency-Key that breaks its documented format; default `validation`. */
+    /** An Idempotency-Key that breaks x-idempotency's format (the router checks it); default `validation`. */
     idempotencyKeyInvalid?: string;
   };
 }

@@ -90,6 +90,7 @@ export function createRouter(options: RouterOptions): Hono {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new Hono({ strict: true });
   const base = (options.basePath ?? '').replace(/\/$/, '');
+  const idempotencyPattern = contract.idempotency?.pattern ? new RegExp(contract.idempotency.pattern) : null;
 
   const respond = (c: Context, requestId: string, result: HandlerResult, extra: Record<string, string> = {}): Response => {
     const headers = new Headers(extra);
@@ -161,17 +162,16 @@ export function createRouter(options: RouterOptions): Hono {
       if (value !== undefined) headerValues[lower] = value;
     }
     const idem = contract.idempotency;
-    if (operation.idempotency === 'required' && idem && headerValues[idem.header.toLowerCase()] === undefined) {
+    const idemKey = idem && operation.idempotency ? (headerValues[idem.header.toLowerCase()] as string | undefined) : undefined;
+    if (operation.idempotency === 'required' && idem && idemKey === undefined) {
       const bounds = idem.minLength !== null && idem.maxLength !== null ? ` (${idem.minLength}–${idem.maxLength} characters)` : '';
       return failure(requestId, idem.missing?.status ?? 400, idem.missing?.code ?? errors.codes.validation, `This operation requires an ${idem.header} header${bounds}; generate one per logical operation and send the same key when you retry.`);
     }
-    if (!v.header(headerValues)) {
-      const errs = v.header.errors ?? [];
-      if (idem && errors.codes.idempotencyKeyInvalid && errs.some((e) => e.instancePath === `/${idem.header.toLowerCase()}`)) {
-        return failure(requestId, 400, errors.codes.idempotencyKeyInvalid, `${idem.header} must be ${idem.minLength ?? 8}–${idem.maxLength ?? 256} printable ASCII characters.`);
-      }
-      problems.push(...formatAjvErrors(errs).map((e) => `header ${e.replace(/^\//, '')}`));
+    if (idem && idemKey !== undefined && idempotencyPattern && !idempotencyPattern.test(idemKey)) {
+      const printable = /^[\x20-\x7E]*$/.test(idemKey) ? '' : ', some not printable ASCII';
+      return failure(requestId, 400, errors.codes.idempotencyKeyInvalid ?? errors.codes.validation, `${idem.header} must be ${idem.minLength ?? 8}–${idem.maxLength ?? 256} printable ASCII characters (got ${idemKey.length} characters${printable}); generate one per logical operation and reuse it only to retry that operation.`);
     }
+    if (!v.header(headerValues)) problems.push(...formatAjvErrors(v.header.errors).map((e) => `header ${e.replace(/^\//, '')}`));
 
     let body: unknown;
     if (operation.requestBody) {

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getProvider, type ProviderId } from '../../contracts/providers.ts';
+import { serverUrl } from '../../runtime/contract.ts';
 import { createSandbox, type CreateSandboxOptions, type SandboxInstance } from '../../sandbox/app.ts';
 import type { ResponseViolation } from '../../runtime/server/router.ts';
 import { SANDBOXES } from '../../sandbox/registry.ts';
@@ -25,19 +26,19 @@ export async function startTestSandbox(id: ProviderId, options: CreateSandboxOpt
   const provider = getProvider(id);
   const declaration = SANDBOXES[id];
   if (!declaration) throw new Error(`no sandbox for ${id}`);
-  const server = declaration.contract.servers.find((s) => s.environment === 'accord-sandbox')!;
+  const baseUrl = serverUrl(declaration.contract, 'accord-sandbox');
   const violations: ResponseViolation[] = [];
   const instance = createSandbox(provider, declaration, {
     validateResponses: true,
     onResponseViolation: (v) => violations.push(v),
     ...options,
-    baseUrl: server.url,
+    baseUrl,
   });
-  const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => instance.app.fetch(new Request(input, init))) as typeof fetch;
-  const origin = new URL(server.url).origin;
+  const appFetch = instance.fetch;
+  const origin = new URL(baseUrl).origin;
   return {
     instance,
-    baseUrl: server.url,
+    baseUrl,
     fetch: appFetch,
     violations,
     async control(method, path, body) {

@@ -193,7 +193,7 @@ export const istarSandbox: ProviderSandbox = {
     const key = call.c.req.header('api-key');
     return key ? { key } : undefined;
   },
-  codes: { rateLimited: 'RATE_LIMITED', idempotencyInvalid: 'VALIDATION_ERROR' },
+  codes: { rateLimited: 'RATE_LIMITED' },
   // Dashboard-configured endpoints carry an optional secret: unsigned deliveries without one (D20).
   webhookKey: (endpoint) => (endpoint.secret ? { secret: endpoint.secret } : null),
   handlers: (ctx) => handlers(ctx) as Record<string, any>,

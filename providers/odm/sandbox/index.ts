@@ -42,7 +42,7 @@ export const odmSandbox: ProviderSandbox = {
   seed,
   authenticate,
   signatureError,
-  codes: { rateLimited: 'RATE_LIMITED', idempotencyInvalid: 'VALIDATION_ERROR' },
+  codes: { rateLimited: 'RATE_LIMITED' },
   // D22: a 2xx within 10 s acknowledges a callback.
   webhookTimeoutMs: 10_000,
   // ODM signs every callback with its platform key; partners verify with its public key (D22).

@@ -117,23 +117,5 @@ const secretScopeGuard: Guard = (call) => {
   return undefined;
 };
 
-/**
- * A malformed optional Idempotency-Key is 400 INVALID_IDEMPOTENCY_KEY (D9). The router validates
- * declared header parameters before the core's idempotency middleware sees them (and would answer
- * VALIDATION_ERROR), so the format is checked here, in a guard, first.
- */
-function idempotencyKeyGuard(ctx: SandboxContext): Guard {
-  const policy = ctx.contract.idempotency;
-  const pattern = policy?.pattern ? new RegExp(policy.pattern) : null;
-  return (call) => {
-    if (!policy || !pattern || !call.operation.idempotency) return undefined;
-    const key = call.c.req.header(policy.header);
-    if (key !== undefined && !pattern.test(key)) {
-      throw new ProviderError(400, 'INVALID_IDEMPOTENCY_KEY', `${policy.header} must be ${policy.minLength}–${policy.maxLength} printable ASCII characters; generate one per logical operation and reuse it only to retry that operation.`);
-    }
-    return undefined;
-  };
-}
-
-/** The provider's extra guards, after auth and signature: key scope, then the Idempotency-Key format. */
-export const guards = (ctx: SandboxContext): Guard[] => [secretScopeGuard, idempotencyKeyGuard(ctx)];
+/** The provider's extra guard, after auth and signature: key scope (the router checks the Idempotency-Key format, D9). */
+export const guards = (): Guard[] => [secretScopeGuard];

@@ -40,7 +40,7 @@ export const sirgivingSandbox: ProviderSandbox = {
   authenticate,
   signatureError,
   rateLimitCaller,
-  codes: { rateLimited: 'RATE_LIMIT_EXCEEDED', idempotencyInvalid: 'INVALID_IDEMPOTENCY_KEY' },
+  codes: { rateLimited: 'RATE_LIMIT_EXCEEDED' },
   // X-SIR-Delivery is an ObjectId like every SIR Giving id (D13, D21).
   deliveryId: () => Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex'),
   webhookKey: (endpoint, ctx) => {

@@ -6,7 +6,6 @@
  * production writes (403 FORBIDDEN_ACTION) and the Idempotency-Key format.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { contract } from '../../../generated/starship/contract.ts';
 import { ProviderError } from '../../../runtime/server/errors.ts';
 import type { Guard, OperationCall } from '../../../runtime/server/router.ts';
 import type { SignatureVerificationError } from '../../../signing/errors.ts';
@@ -70,9 +69,8 @@ function callerAddress(call: OperationCall): string {
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const idempotencyPattern = new RegExp(contract.idempotency!.pattern!);
 
-/** Checks that need an authenticated caller, in this order: IP allowlist, X-Automation-Request, Idempotency-Key format. */
+/** Checks that need an authenticated caller, in this order: IP allowlist, X-Automation-Request (the router checks the Idempotency-Key format, D8). */
 export function guards(ctx: SandboxContext): Guard[] {
   const ipAllowlist: Guard = (call) => {
     const allowlist = principalOf(call.state).attributes?.allowlist as string[] | null | undefined;
@@ -89,15 +87,5 @@ export function guards(ctx: SandboxContext): Guard[] {
     }
     return undefined;
   };
-  // The router checks header formats as VALIDATION_ERROR; Starship names a malformed key
-  // IDEMPOTENCY_KEY_INVALID (D8), so the format is checked here, before validation.
-  const idempotencyKeyFormat: Guard = (call) => {
-    if (!call.operation.idempotency) return undefined;
-    const value = call.c.req.header('idempotency-key');
-    if (value !== undefined && !idempotencyPattern.test(value)) {
-      throw new ProviderError(400, 'IDEMPOTENCY_KEY_INVALID', `Idempotency-Key must be 8-256 printable ASCII characters (got ${value.length} characters${/[^\x20-\x7E]/.test(value) ? ', some not printable ASCII' : ''}).`);
-    }
-    return undefined;
-  };
-  return [ipAllowlist, automationHeader, idempotencyKeyFormat];
+  return [ipAllowlist, automationHeader];
 }

@@ -41,7 +41,7 @@ export const starshipSandbox: ProviderSandbox = {
   authenticate,
   signatureError,
   rateLimitCaller,
-  codes: { rateLimited: 'RATE_LIMITED', idempotencyInvalid: 'IDEMPOTENCY_KEY_INVALID' },
+  codes: { rateLimited: 'RATE_LIMITED' },
   // Each endpoint signs with its own secret, returned once by POST /webhooks (D24, D25).
   webhookKey: (endpoint) => (endpoint.secret ? { secret: endpoint.secret } : null),
   guards,

@@ -14,6 +14,8 @@ export class SandboxClock {
   private scale: number;
   private anchorReal: number;
   private anchorBusiness: number;
+  private isoSecond = NaN;
+  private isoText = '';
 
   constructor(state: Partial<ClockState> = {}, private readonly realNow: () => number = Date.now) {
     this.scale = state.scale ?? 1;
@@ -31,7 +33,13 @@ export class SandboxClock {
   }
 
   iso(at = this.now()): string {
-    return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    // Whole seconds: many calls land in the same one, so the last string is kept.
+    const second = Math.floor(at / 1000);
+    if (second !== this.isoSecond) {
+      this.isoSecond = second;
+      this.isoText = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    }
+    return this.isoText;
   }
 
   /** Jumps business time forward. */

@@ -9,12 +9,11 @@ export function authGuard(provider: ProviderSandbox, ctx: SandboxContext): Guard
     const principal = provider.authenticate(call, ctx);
     call.state.principal = principal;
     if (!principal.signing || call.operation.signing === 'none') return undefined;
-    const url = new URL(call.c.req.url);
     try {
       verify(principal.signing.scheme, {
         method: call.c.req.method,
-        path: url.pathname,
-        query: url.search.slice(1),
+        path: call.target.path,
+        query: call.target.query,
         headers: call.c.req.raw.headers,
         body: call.rawBody,
         // Signatures are checked against the real clock: a client signs with its own clock.

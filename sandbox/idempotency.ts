@@ -38,8 +38,6 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
   const header = policy.header.toLowerCase();
   const windowMs = (policy.windowSeconds ?? 86_400) * 1000;
   const inFlight = new Map<string, Promise<{ hash: string; response: StoredResponse }>>();
-  const select = store.db.prepare('SELECT body_hash, status, headers, body, created_at FROM idempotency WHERE scope = ? AND key = ?');
-  const upsert = store.db.prepare('INSERT OR REPLACE INTO idempotency (scope, key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
 
   const conflict = () =>
     new ProviderError(
@@ -62,8 +60,9 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
     const scope = `${options.scopeOf(call)} ${op.method.toUpperCase()} ${op.path}`;
     // The request a key stands for: the concrete path and query as well as the body, so the same key
     // sent to cancel another voucher is a conflict, not a replay of the first cancellation.
-    const url = new URL(call.c.req.url);
-    const hash = createHash('sha256').update(`${url.pathname}?${url.search}\n`).update(call.rawBody).digest('hex');
+    const { path, query } = call.target;
+    // `?` and then URL.search (which has its own `?`): the format stored hashes already use.
+    const hash = createHash('sha256').update(`${path}?${query ? `?${query}` : ''}\n`).update(call.rawBody).digest('hex');
     const id = `${scope}\0${key}`;
 
     const pending = inFlight.get(id);
@@ -72,10 +71,10 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
       if (first.hash !== hash) throw conflict();
       return replay(first.response);
     }
-    const row = select.get(scope, key) as { body_hash: string; status: number; headers: string; body: string | null; created_at: number } | undefined;
-    if (row && clock.now() - row.created_at < windowMs) {
-      if (row.body_hash !== hash) throw conflict();
-      return replay({ status: row.status, headers: JSON.parse(row.headers), raw: row.body ?? undefined });
+    const stored = store.getIdempotency(scope, key);
+    if (stored && clock.now() - stored.createdAt < windowMs) {
+      if (stored.bodyHash !== hash) throw conflict();
+      return replay({ status: stored.status, headers: stored.headers, raw: stored.body });
     }
 
     let settle!: (v: { hash: string; response: StoredResponse }) => void;
@@ -90,7 +89,7 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
       const result = await next();
       const raw = result.raw ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
       const response: StoredResponse = { status: result.status, headers: result.headers ?? {}, raw };
-      if (storable(result)) upsert.run(scope, key, hash, response.status, JSON.stringify(response.headers), raw ?? null, clock.now());
+      if (storable(result)) store.putIdempotency(scope, key, { bodyHash: hash, status: response.status, headers: response.headers, body: raw, createdAt: clock.now() });
       settle({ hash, response });
       return { status: response.status, headers: response.headers, ...(raw !== undefined ? { raw } : {}) };
     } catch (err) {

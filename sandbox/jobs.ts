@@ -1,6 +1,7 @@
 /**
  * Work the sandbox does later, in business time: an order moving to PROCESSING, a webhook retry.
- * Jobs live in the store, so a restart picks them up where it left off.
+ * Jobs live in the store's database (written with the store's group commit), so a restart picks
+ * them up where it left off.
  */
 import type { SandboxClock } from './clock.ts';
 import type { SandboxStore } from './store.ts';
@@ -19,7 +20,7 @@ export class JobScheduler {
   private readonly countAll;
 
   constructor(
-    store: SandboxStore,
+    private readonly store: SandboxStore,
     private readonly clock: SandboxClock,
   ) {
     this.insert = store.db.prepare('INSERT INTO jobs (run_at, name, payload) VALUES (?, ?, ?)');
@@ -38,7 +39,10 @@ export class JobScheduler {
 
   /** Runs `name` with `payload` after `delayMs` of business time. */
   schedule(name: string, payload: unknown, delayMs = 0): void {
-    this.insert.run(Math.floor(this.clock.now() + delayMs), name, JSON.stringify(payload));
+    const runAt = Math.floor(this.clock.now() + delayMs);
+    const text = JSON.stringify(payload);
+    // Part of the caller's transaction: a job of a change that is undone is never scheduled.
+    this.store.queueSql(() => this.insert.run(runAt, name, text));
   }
 
   /** Runs every due job (jobs that schedule others due now run in the same call). */
@@ -59,6 +63,7 @@ export class JobScheduler {
       }
     };
     for (;;) {
+      this.store.flush();
       const job = this.next.get(Math.floor(this.clock.now())) as { id: number; name: string; payload: string } | undefined;
       if (!job) {
         if (!background.length) return ran;
@@ -75,6 +80,7 @@ export class JobScheduler {
   }
 
   pending(): number {
+    this.store.flush();
     return (this.countAll.get() as { n: number }).n;
   }
 

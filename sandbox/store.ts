@@ -1,18 +1,21 @@
 /**
- * The sandbox's embedded state: one SQLite database per provider (better-sqlite3), in the data
- * folder so it survives a restart, or in memory for throw-away runs. Records are JSON documents in
- * collections; idempotency entries, scheduled jobs and webhook deliveries have their own tables.
- * Every mutation of a request runs in one transaction, so a crash never leaves half a change.
+ * The sandbox's embedded state: records (JSON documents in collections, by kind and id, listed in
+ * insertion order, optionally one owner's), idempotency entries and scheduled jobs, in one SQLite
+ * database per provider (better-sqlite3) in the data folder, so it survives a restart.
+ *
+ * Reads are served from memory; SQLite holds the durable copy. A write changes memory at once and
+ * joins a group commit: everything written during one event-loop turn goes to SQLite in a single
+ * transaction when the turn ends (and before any SQL read, and on close). A graceful stop loses
+ * nothing; a killed process loses at most its last turn. With `:memory:` (throw-away state),
+ * records and idempotency entries live only in memory; the in-memory database carries the jobs.
+ *
+ * `transaction(fn)` is all or nothing: if fn throws, every record it wrote is restored and the
+ * SQL it queued is dropped. Stored records are deep-frozen (the one copy is shared by every
+ * reader): to change one, put a changed copy, e.g. `store.put(kind, id, { ...record, status })`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-
-export interface StoredRecord<T = any> {
-  id: string;
-  data: T;
-  createdAt: number;
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (
@@ -28,72 +31,238 @@ CREATE INDEX IF NOT EXISTS jobs_due ON jobs (run_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/** One record in memory. */
+interface Entry {
+  kind: string;
+  id: string;
+  owner: string;
+  data: unknown;
+  createdAt: number;
+}
+
+/** A stored response for an idempotency key (sandbox/idempotency.ts). */
+export interface IdempotencyEntry {
+  bodyHash: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string | undefined;
+  /** Business ms when it was stored. */
+  createdAt: number;
+}
+
+/** Makes a record immutable, all the way down (it is shared by every reader). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const dirtyKey = (kind: string, id: string) => `${kind}\0${id}`;
+
 export class SandboxStore {
   readonly db: Database.Database;
-  private seq = 0;
-  private readonly statements = new Map<string, Database.Statement>();
+  /** Whether records and idempotency entries are written to SQLite (a data folder, not `:memory:`). */
+  readonly persistent: boolean;
+  private readonly kinds = new Map<string, Map<string, Entry>>();
+  /** kind → owner → id → entry, in insertion order. */
+  private readonly owners = new Map<string, Map<string, Map<string, Entry>>>();
+  private readonly idempotency = new Map<string, IdempotencyEntry>();
 
-  /** A prepared statement, compiled once per SQL text. */
-  private sql(text: string): Database.Statement {
-    let stmt = this.statements.get(text);
-    if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)));
-    return stmt;
-  }
+  /** Written since the last commit: kind\0id → the entry now (null: deleted). */
+  private readonly dirty = new Map<string, { kind: string; id: string; entry: Entry | null }>();
+  private readonly dirtyIdempotency = new Map<string, { scope: string; key: string; entry: IdempotencyEntry }>();
+  /** Other SQL to run in the next commit (jobs), in order. */
+  private sqlQueue: Array<() => void> = [];
+  private commitScheduled = false;
+  /** The open transaction's undo log (restores memory if it throws). */
+  private undo: Array<{ kind: string; id: string; before: Entry | undefined }> | null = null;
+  private undoSqlMark = 0;
+  private seq = 0;
+
+  private readonly upsertRecord: Database.Statement;
+  private readonly deleteRecord: Database.Statement;
+  private readonly upsertIdempotency: Database.Statement;
+  private readonly commitBatch: () => void;
 
   /** `file`: a path under the data folder, or `:memory:`. */
   constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.persistent = file !== ':memory:';
+    if (this.persistent) fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
-    this.seq = (this.db.prepare('SELECT MAX(seq) AS s FROM records').get() as { s: number | null }).s ?? 0;
-  }
-
-  /** Runs fn in one transaction (nested calls join the outer one). */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  put<T>(kind: string, id: string, data: T, options: { owner?: string; createdAt?: number } = {}): void {
-    // One statement: an update keeps the row's created_at and seq (its place in list order).
-    this.sql(
+    // An update keeps the row's created_at and seq (its place in list order), as memory does.
+    this.upsertRecord = this.db.prepare(
       'INSERT INTO records (kind, id, owner, data, created_at, seq) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET owner = excluded.owner, data = excluded.data',
-    ).run(kind, id, options.owner ?? '', JSON.stringify(data), options.createdAt ?? Date.now(), ++this.seq);
+    );
+    this.deleteRecord = this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?');
+    this.upsertIdempotency = this.db.prepare('INSERT OR REPLACE INTO idempotency (scope, key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.commitBatch = this.db.transaction(() => this.writeBatch());
+    this.load();
+  }
+
+  private load(): void {
+    const rows = this.db.prepare('SELECT kind, id, owner, data, created_at, seq FROM records ORDER BY seq').all() as Array<{ kind: string; id: string; owner: string; data: string; created_at: number; seq: number }>;
+    for (const r of rows) {
+      this.index({ kind: r.kind, id: r.id, owner: r.owner, data: deepFreeze(JSON.parse(r.data)), createdAt: r.created_at });
+      this.seq = Math.max(this.seq, r.seq);
+    }
+    const keys = this.db.prepare('SELECT scope, key, body_hash, status, headers, body, created_at FROM idempotency').all() as Array<{ scope: string; key: string; body_hash: string; status: number; headers: string; body: string | null; created_at: number }>;
+    for (const k of keys) {
+      this.idempotency.set(dirtyKey(k.scope, k.key), { bodyHash: k.body_hash, status: k.status, headers: JSON.parse(k.headers), body: k.body ?? undefined, createdAt: k.created_at });
+    }
+  }
+
+  /** Runs fn in one transaction: if it throws, its writes are undone (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    if (this.undo) return fn();
+    this.undo = [];
+    this.undoSqlMark = this.sqlQueue.length;
+    try {
+      const result = fn();
+      this.undo = null;
+      return result;
+    } catch (err) {
+      const undo = this.undo!;
+      this.undo = null;
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const { kind, id, before } = undo[i]!;
+        if (before) this.index(before);
+        else this.unindex(kind, id);
+        this.markDirty(kind, id, before ?? null);
+      }
+      this.sqlQueue.length = this.undoSqlMark;
+      throw err;
+    }
+  }
+
+  /** Stores `data` (deep-frozen: put a changed copy to change it later) under kind and id. */
+  put<T>(kind: string, id: string, data: T, options: { owner?: string } = {}): void {
+    const before = this.kinds.get(kind)?.get(id);
+    this.undo?.push({ kind, id, before });
+    const entry: Entry = { kind, id, owner: options.owner ?? '', data: deepFreeze(data), createdAt: before?.createdAt ?? Date.now() };
+    if (before && before.owner !== entry.owner) this.unindex(kind, id);
+    this.index(entry);
+    this.markDirty(kind, id, entry);
   }
 
   get<T>(kind: string, id: string): T | undefined {
-    const row = this.sql('SELECT data FROM records WHERE kind = ? AND id = ?').get(kind, id) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as T) : undefined;
+    return this.kinds.get(kind)?.get(id)?.data as T | undefined;
   }
 
-  /** Records of a kind in insertion order, optionally only one owner's. */
+  /** Records of a kind in insertion order, optionally only one owner's (a new array each call). */
   list<T>(kind: string, owner?: string): T[] {
-    const rows = (
-      owner === undefined
-        ? this.sql('SELECT data FROM records WHERE kind = ? ORDER BY seq').all(kind)
-        : this.sql('SELECT data FROM records WHERE kind = ? AND owner = ? ORDER BY seq').all(kind, owner)
-    ) as Array<{ data: string }>;
-    return rows.map((r) => JSON.parse(r.data) as T);
+    const entries = owner === undefined ? this.kinds.get(kind) : this.owners.get(kind)?.get(owner);
+    if (!entries) return [];
+    const out = new Array<T>(entries.size);
+    let i = 0;
+    for (const e of entries.values()) out[i++] = e.data as T;
+    return out;
   }
 
   delete(kind: string, id: string): boolean {
-    return this.sql('DELETE FROM records WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
+    const before = this.kinds.get(kind)?.get(id);
+    if (!before) return false;
+    this.undo?.push({ kind, id, before });
+    this.unindex(kind, id);
+    this.markDirty(kind, id, null);
+    return true;
   }
 
   count(kind: string): number {
-    return (this.sql('SELECT COUNT(*) AS n FROM records WHERE kind = ?').get(kind) as { n: number }).n;
+    return this.kinds.get(kind)?.size ?? 0;
+  }
+
+  getIdempotency(scope: string, key: string): IdempotencyEntry | undefined {
+    return this.idempotency.get(dirtyKey(scope, key));
+  }
+
+  putIdempotency(scope: string, key: string, entry: IdempotencyEntry): void {
+    const k = dirtyKey(scope, key);
+    this.idempotency.set(k, entry);
+    if (!this.persistent) return;
+    this.dirtyIdempotency.set(k, { scope, key, entry });
+    this.scheduleCommit();
+  }
+
+  /** Queues SQL for the next commit (the job table); dropped if the surrounding transaction throws. */
+  queueSql(write: () => void): void {
+    this.sqlQueue.push(write);
+    this.scheduleCommit();
+  }
+
+  /** Writes everything pending to SQLite now (before SQL reads; at the end of every turn; on close). */
+  flush(): void {
+    // Never mid-transaction: what it wrote may still be undone.
+    if (this.undo) return;
+    if (!this.dirty.size && !this.dirtyIdempotency.size && !this.sqlQueue.length) return;
+    this.commitBatch();
   }
 
   getMeta(key: string): string | undefined {
-    return (this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.sql('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
+  }
+
+  private writeBatch(): void {
+    for (const { kind, id, entry } of this.dirty.values()) {
+      if (entry) this.upsertRecord.run(kind, id, entry.owner, JSON.stringify(entry.data), entry.createdAt, ++this.seq);
+      else this.deleteRecord.run(kind, id);
+    }
+    this.dirty.clear();
+    for (const { scope, key, entry } of this.dirtyIdempotency.values()) {
+      this.upsertIdempotency.run(scope, key, entry.bodyHash, entry.status, JSON.stringify(entry.headers), entry.body ?? null, entry.createdAt);
+    }
+    this.dirtyIdempotency.clear();
+    const queued = this.sqlQueue;
+    this.sqlQueue = [];
+    for (const write of queued) write();
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    setImmediate(() => {
+      this.commitScheduled = false;
+      if (this.db.open) this.flush();
+      // Written inside a transaction that was still open: try again next turn.
+      if (this.dirty.size || this.dirtyIdempotency.size || this.sqlQueue.length) this.scheduleCommit();
+    }).unref();
+  }
+
+  private markDirty(kind: string, id: string, entry: Entry | null): void {
+    if (!this.persistent) return;
+    this.dirty.set(dirtyKey(kind, id), { kind, id, entry });
+    this.scheduleCommit();
+  }
+
+  private index(entry: Entry): void {
+    let byId = this.kinds.get(entry.kind);
+    if (!byId) this.kinds.set(entry.kind, (byId = new Map()));
+    byId.set(entry.id, entry);
+    let byOwner = this.owners.get(entry.kind);
+    if (!byOwner) this.owners.set(entry.kind, (byOwner = new Map()));
+    let own = byOwner.get(entry.owner);
+    if (!own) byOwner.set(entry.owner, (own = new Map()));
+    own.set(entry.id, entry);
+  }
+
+  private unindex(kind: string, id: string): void {
+    const entry = this.kinds.get(kind)?.get(id);
+    if (!entry) return;
+    this.kinds.get(kind)!.delete(id);
+    this.owners.get(kind)?.get(entry.owner)?.delete(id);
   }
 }

@@ -117,8 +117,10 @@ export class WebhookDispatcher {
   }
 
   private async attempt(id: string): Promise<void> {
-    const delivery = this.store.get<Delivery>('delivery', id);
-    if (!delivery || delivery.status !== 'pending') return;
+    const stored = this.store.get<Delivery>('delivery', id);
+    if (!stored || stored.status !== 'pending') return;
+    // Stored records are frozen: this attempt works on its own copy and puts it back.
+    const delivery: Delivery = { ...stored, attempts: [...stored.attempts] };
     const endpoint = this.store.get<WebhookEndpoint>('webhook_endpoint', delivery.endpointId);
     if (!endpoint) {
       delivery.status = 'failed';

@@ -29,6 +29,8 @@ export interface OperationCall {
   c: Context;
   operation: ContractOperation;
   rawBody: Uint8Array;
+  /** The request URL's path and query (without `?`), exactly as `new URL(url)` would give them. */
+  target: RequestTarget;
   requestId: string;
   /** Headers added to whatever response this call gets, errors included (rate-limit headers). */
   responseHeaders: Record<string, string>;
@@ -76,6 +78,28 @@ export class ResponseViolationError extends Error {
   }
 }
 
+export interface RequestTarget {
+  path: string;
+  query: string;
+}
+
+/**
+ * Path and query of a request URL. `Request.url` is already a serialized URL, which parses back
+ * to itself, so slicing it gives what `new URL(url)` would, without building a URL per request.
+ */
+export function requestTarget(url: string): RequestTarget {
+  const scheme = url.indexOf('://');
+  const slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+  if (slash < 0) {
+    const u = new URL(url);
+    return { path: u.pathname, query: u.search.slice(1) };
+  }
+  const hash = url.indexOf('#', slash);
+  const end = hash < 0 ? url.length : hash;
+  const q = url.indexOf('?', slash);
+  return q < 0 || q > end ? { path: url.slice(slash, end), query: '' } : { path: url.slice(slash, q), query: url.slice(q + 1, end) };
+}
+
 const honoPath = (template: string) => template.replace(/\{([^}]+)\}/g, ':$1');
 
 export function createRouter(options: RouterOptions): Hono {
@@ -93,12 +117,23 @@ export function createRouter(options: RouterOptions): Hono {
   const idempotencyPattern = contract.idempotency?.pattern ? new RegExp(contract.idempotency.pattern) : null;
 
   const respond = (c: Context, requestId: string, result: HandlerResult, extra: Record<string, string> = {}): Response => {
-    const headers = new Headers(extra);
-    for (const [name, value] of Object.entries(result.headers ?? {})) headers.set(name, value);
-    headers.set(REQUEST_ID_HEADER, requestId);
+    // A plain record, not a Headers object: the Node adapter writes it out as it is. Later names
+    // win over earlier ones spelled in another case (what Headers.set would do).
+    const headers: Record<string, string> = {};
+    const byLower = new Map<string, string>();
+    const set = (name: string, value: string) => {
+      const lower = name.toLowerCase();
+      const previous = byLower.get(lower);
+      if (previous !== undefined && previous !== name) delete headers[previous];
+      byLower.set(lower, name);
+      headers[name] = value;
+    };
+    for (const name in extra) set(name, extra[name]!);
+    if (result.headers) for (const name in result.headers) set(name, result.headers[name]!);
+    set(REQUEST_ID_HEADER, requestId);
     const text = result.raw ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
     if (text === undefined) return new Response(null, { status: result.status, headers });
-    headers.set('Content-Type', 'application/json');
+    set('Content-Type', 'application/json');
     return new Response(text, { status: result.status, headers });
   };
   const failure = (requestId: string, status: number, code: string, message: string, headers?: Record<string, string>): HandlerResult => ({
@@ -140,7 +175,7 @@ export function createRouter(options: RouterOptions): Hono {
     if (rawBody.byteLength > maxBody) {
       return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
     }
-    const call: OperationCall = { c, operation, rawBody, requestId, responseHeaders, state: {} };
+    const call: OperationCall = { c, operation, rawBody, target: requestTarget(c.req.url), requestId, responseHeaders, state: {} };
     for (const guard of options.guards ?? []) {
       try {
         const early = await guard(call);

@@ -20,7 +20,12 @@ import { WebhookDispatcher } from './webhooks.ts';
 
 export interface SandboxInstance {
   app: Hono;
-  /** A fetch served by the app in process (tests, the embedded harness): no port involved. */
+  /**
+   * The HTTP handler (what `accord serve` listens with): the app's answer, sent once the writes
+   * it made are committed (SandboxStore.committed: at the end of the event-loop turn).
+   */
+  handle: (request: Request, env?: unknown) => Promise<Response>;
+  /** A fetch served by `handle` in process (tests, the embedded harness): no port involved. */
   fetch: typeof fetch;
   ctx: SandboxContext;
   credentials: Record<string, SandboxCredential>;
@@ -96,9 +101,15 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
   });
   mountControl(app, declaration, ctx, () => credentials);
 
+  const handle = async (request: Request, env?: unknown): Promise<Response> => {
+    const response = await app.fetch(request, env);
+    await store.committed();
+    return response;
+  };
   return {
     app,
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
+    handle,
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) => handle(new Request(input, init))) as typeof fetch,
     ctx,
     credentials,
     start: () => jobs.start(),

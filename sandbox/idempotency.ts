@@ -5,7 +5,7 @@
  * key with another body gets the provider's conflict; a retry that arrives while the first request
  * is still running waits for it (50 concurrent POSTs, one execution, 50 identical answers).
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import type { ContractIdempotency, ContractOperation } from '../runtime/contract.ts';
 import { ProviderError } from '../runtime/server/errors.ts';
 import type { HandlerResult, Middleware, OperationCall } from '../runtime/server/router.ts';
@@ -62,7 +62,7 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
     // sent to cancel another voucher is a conflict, not a replay of the first cancellation.
     const { path, query } = call.target;
     // `?` and then URL.search (which has its own `?`): the format stored hashes already use.
-    const hash = createHash('sha256').update(`${path}?${query ? `?${query}` : ''}\n`).update(call.rawBody).digest('hex');
+    const hash = oneShotHash('sha256', Buffer.concat([Buffer.from(`${path}?${query ? `?${query}` : ''}\n`), call.rawBody]), 'hex');
     const id = `${scope}\0${key}`;
 
     const pending = inFlight.get(id);

@@ -52,7 +52,7 @@ export async function serveSandboxes(providers: readonly Provider[], options: Se
     const server = await new Promise<ServerType>((resolve, reject) => {
       // The adapter's own Request/Response are about 3× cheaper per request, but they replace the
       // globals: only a process that runs nothing but the sandboxes (accord serve) takes them.
-      const s = serve({ fetch: instance.app.fetch, port, hostname: host, overrideGlobalObjects: options.replaceGlobalFetchClasses ?? false }, () => resolve(s));
+      const s = serve({ fetch: instance.handle, port, hostname: host, overrideGlobalObjects: options.replaceGlobalFetchClasses ?? false }, () => resolve(s));
       s.once('error', reject);
     });
     const actual = (server.address() as AddressInfo).port;

@@ -5,9 +5,10 @@
  *
  * Reads are served from memory; SQLite holds the durable copy. A write changes memory at once and
  * joins a group commit: everything written during one event-loop turn goes to SQLite in a single
- * transaction when the turn ends (and before any SQL read, and on close). A graceful stop loses
- * nothing; a killed process loses at most its last turn. With `:memory:` (throw-away state),
- * records and idempotency entries live only in memory; the in-memory database carries the jobs.
+ * transaction when the turn ends (and before any SQL read, and on close). The sandbox sends its
+ * responses only after that commit (`committed()`), so whatever a client was told is on disk.
+ * With `:memory:` (throw-away state), records and idempotency entries live only in memory; the
+ * in-memory database carries the jobs.
  *
  * `transaction(fn)` is all or nothing: if fn throws, every record it wrote is restored and the
  * SQL it queued is dropped. Stored records are deep-frozen (the one copy is shared by every
@@ -54,7 +55,7 @@ export interface IdempotencyEntry {
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
   }
   return value;
 }
@@ -76,6 +77,8 @@ export class SandboxStore {
   /** Other SQL to run in the next commit (jobs), in order. */
   private sqlQueue: Array<() => void> = [];
   private commitScheduled = false;
+  /** Resolves after the commit at the end of this turn; shared by everyone waiting on it. */
+  private turnCommitted: Promise<void> | null = null;
   /** The open transaction's undo log (restores memory if it throws). */
   private undo: Array<{ kind: string; id: string; before: Entry | undefined }> | null = null;
   private undoSqlMark = 0;
@@ -192,6 +195,22 @@ export class SandboxStore {
   queueSql(write: () => void): void {
     this.sqlQueue.push(write);
     this.scheduleCommit();
+  }
+
+  /**
+   * Resolves once everything written so far is committed: at the end of the current event-loop
+   * turn, when the turn's group commit has run. Responses wait for it, which also sends the turn's
+   * responses together instead of one socket write per request as each finishes.
+   */
+  committed(): Promise<void> {
+    this.turnCommitted ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turnCommitted = null;
+        if (this.db.open) this.flush();
+        resolve();
+      }),
+    );
+    return this.turnCommitted;
   }
 
   /** Writes everything pending to SQLite now (before SQL reads; at the end of every turn; on close). */

@@ -86,12 +86,19 @@ export class WebhookDispatcher {
     return this.store.delete('webhook_endpoint', id);
   }
 
+  /** Whether any endpoint of `owner` receives `event` (a provider can skip building an event nobody gets). */
+  wants(owner: string, event: string): boolean {
+    return this.endpoints(owner).some((endpoint) => !endpoint.events.length || endpoint.events.includes(event));
+  }
+
   /** Queues `payload` for every endpoint of `owner` subscribed to `event`. Returns the deliveries. */
   emit(owner: string, event: string, eventId: string, payload: unknown): Delivery[] {
-    const body = JSON.stringify(payload);
+    let body: string | undefined;
     const out: Delivery[] = [];
     for (const endpoint of this.endpoints(owner)) {
       if (endpoint.events.length && !endpoint.events.includes(event)) continue;
+      // Serialized once, and only when some endpoint receives it.
+      body ??= JSON.stringify(payload);
       const delivery: Delivery = {
         id: this.options.deliveryId?.() ?? `dlv_${ulid()}`,
         endpointId: endpoint.id,

@@ -5,7 +5,7 @@
  * caller: the IP allowlist (403 IP_NOT_ALLOWED), the forbidden X-Automation-Request header on
  * production writes (403 FORBIDDEN_ACTION) and the Idempotency-Key format.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { ProviderError } from '../../../runtime/server/errors.ts';
 import type { Guard, OperationCall } from '../../../runtime/server/router.ts';
 import type { SignatureVerificationError } from '../../../signing/errors.ts';
@@ -13,7 +13,7 @@ import { principalOf, type Principal, type SandboxContext } from '../../../sandb
 import { KIND, type CredentialRecord } from './model.ts';
 
 const UNAUTHORIZED = 'E_UNAUTHORIZED_ACCESS';
-const digest = (s: string) => createHash('sha256').update(s).digest();
+const digest = (s: string) => hash('sha256', s, 'buffer');
 /** Compares secrets in constant time (fixed-length digests, so length does not leak either). */
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 

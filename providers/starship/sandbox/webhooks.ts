@@ -30,6 +30,8 @@ export const webhookData = (o: OrderRecord): Schemas['WebhookOrderData'] => ({
 
 /** Queues one event; `at` is when it was raised (business ms; default now). */
 function emit(ctx: SandboxContext, owner: string, event: Schemas['WebhookEventType'], data: unknown, at = ctx.clock.now()): void {
+  // No endpoint receives it: no event to build (an order without listeners is the common case).
+  if (!ctx.webhooks?.wants(owner, event)) return;
   const eventId = newId('evt');
   ctx.webhooks?.emit(owner, event, eventId, { event, event_id: eventId, created_at: ctx.clock.iso(at), data });
 }

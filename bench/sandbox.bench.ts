@@ -3,8 +3,10 @@
  * Two endpoints: the catalog GET (GET /api/v1/products?per_page=50) and a signed order POST
  * (POST /api/v1/orders). Each server runs in its own process on a free port: Prism through
  * startMocks (mocks/prism.ts), the sandbox through this file re-run as a child that calls
- * serveSandboxes in memory with rate limits disabled (ServeOptions.rateLimitsDisabled; the CLI
- * has no flag for it), so RSS is each server's own (VmRSS from /proc/<pid>/status).
+ * serveSandboxes with rate limits disabled (ServeOptions.rateLimitsDisabled; the CLI has no flag
+ * for it), so RSS is each server's own (VmRSS from /proc/<pid>/status). The sandbox runs twice:
+ * in memory (`--memory`, stateless like Prism) and with a data folder (the default of `accord
+ * serve`: every response waits for the SQLite commit of its writes), each against Prism.
  *
  * Both get the very same requests: the `default` credential's key pair and a starship-hmac-v1
  * X-Signature (Prism only checks that the headers are present; the sandbox verifies them). The
@@ -12,15 +14,17 @@
  * timestamp, not the Idempotency-Key, so one signature stays valid for every POST of a run.
  *
  * Every POST carries a fresh Idempotency-Key (a counter): a repeated key would be a replay, a
- * single indexed lookup returning the stored bytes, which is not what placing an order costs.
- * With fresh keys each POST is a new order: auth, signature verification, validation, the
- * idempotency lookup and insert, and one transaction writing the order, its voucher, the wallet
- * debit and ledger entry and three events. So that every POST takes that path (201 DELIVERED from
+ * single lookup returning the stored bytes, which is not what placing an order costs. With fresh
+ * keys each POST is a new order: auth, signature verification, validation, the idempotency lookup
+ * and insert, and one transaction writing the order, its voucher, the product's cache stock, the
+ * wallet debit and its ledger entry (no webhook endpoint is registered, so no event is built; with
+ * a data folder, all of it committed to SQLite before the answer leaves). So that every POST takes
+ * that path (201 DELIVERED from
  * the cache, not 422 once the seeded wallet or stock runs out), the child funds the seeded wallet
  * and stocks the product's cache before the first request.
  *
- * autocannon drives both, same connections and duration, interleaved (sandbox and Prism alternate
- * which goes first), after a warm-up of each; reported: medians of the rounds, and the median of
+ * autocannon drives all three, same connections and duration, interleaved (they rotate which goes
+ * first), after a warm-up of each; reported: medians of the rounds, and the median of
  * the per-round ratios. Target: sandbox ≥ 5× Prism's requests/s on both endpoints. Also reported:
  * each server's CPU time per answered request (from /proc/<pid>/stat; less sensitive than
  * requests/s to other load on the host) and the host's load average, since autocannon and both
@@ -47,6 +51,8 @@ const BASE_PATH = '/api/v1';
 /** A product stocked in the cache: every order is a cache hit (201 DELIVERED, one voucher). */
 const PRODUCT = 'amazon-gift-50';
 const CHILD_ENV = 'ACCORD_BENCH_SANDBOX_CHILD';
+/** Set for the data-folder child: the folder its database lives in. */
+const DATA_DIR_ENV = 'ACCORD_BENCH_SANDBOX_DATA_DIR';
 const starship = PROVIDERS.find((p) => p.id === 'starship')!;
 
 interface Credential {
@@ -59,10 +65,10 @@ interface Credential {
 // The child: the sandbox in its own process. It loads only what `accord serve` loads (autocannon
 // and Prism's spec bundler are imported lazily by the parent), so its RSS is the sandbox's.
 
-async function serveChild(port: number): Promise<void> {
+async function serveChild(port: number, dataDir: string | undefined): Promise<void> {
   const { serveSandboxes } = await import('../sandbox/serve.ts');
   const { KIND } = await import('../providers/starship/sandbox/model.ts');
-  const running = await serveSandboxes([starship], { portBase: port - starship.portOffset, rateLimitsDisabled: true, replaceGlobalFetchClasses: true });
+  const running = await serveSandboxes([starship], { portBase: port - starship.portOffset, rateLimitsDisabled: true, replaceGlobalFetchClasses: true, ...(dataDir ? { dataDir } : {}) });
   const sandbox = running.sandboxes[0]!;
   const cred = sandbox.instance.credentials.default!;
   const owner = cred.extra!.owner!;
@@ -83,14 +89,14 @@ async function serveChild(port: number): Promise<void> {
 
 const thisFile = fileURLToPath(import.meta.url);
 if (process.env[CHILD_ENV] && process.argv[1] && path.resolve(process.argv[1]) === thisFile) {
-  await serveChild(Number(process.env[CHILD_ENV]));
+  await serveChild(Number(process.env[CHILD_ENV]), process.env[DATA_DIR_ENV] || undefined);
 }
 
 /** Starts the child and resolves with its URL and the seeded `default` credential. */
-async function startSandbox(port: number): Promise<{ url: string; credential: Credential; child: ChildProcess }> {
+async function startSandbox(port: number, dataDir?: string): Promise<{ url: string; credential: Credential; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', thisFile], {
     cwd: REPO_ROOT,
-    env: { ...process.env, [CHILD_ENV]: String(port) },
+    env: { ...process.env, [CHILD_ENV]: String(port), [DATA_DIR_ENV]: dataDir ?? '' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -175,9 +181,12 @@ function rss(pid: number): { now: number; peak: number; processes: number } {
 }
 
 interface Target {
-  name: 'sandbox' | 'prism';
+  name: 'sandbox' | 'sandbox-disk' | 'prism';
+  label: string;
   origin: string;
   pid: number;
+  /** The sandbox's seeded `default` credential (Prism gets one too: it checks only that the headers are there). */
+  credential: Credential;
 }
 
 interface Endpoint {
@@ -291,41 +300,48 @@ const fmtCpu = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `$
 
 export default async function sandboxBench(report: Report): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
-  const [sandboxPort, prismPort] = [await freePort(), await freePort()];
-  const sandbox = await startSandbox(sandboxPort);
+  const [memoryPort, diskPort, prismPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-sandbox-'));
+  const children: ChildProcess[] = [];
   let mocks: Awaited<ReturnType<typeof startMocks>> | undefined;
   try {
+    const memory = await startSandbox(memoryPort);
+    children.push(memory.child);
+    const disk = await startSandbox(diskPort, dataDir);
+    children.push(disk.child);
     const { startMocks } = await import('../mocks/prism.ts');
     mocks = await startMocks([starship], { portBase: prismPort - starship.portOffset });
     const mock = mocks.mocks[0]!;
-    const targets: Target[] = [
-      { name: 'sandbox', origin: sandbox.url, pid: sandbox.child.pid! },
-      { name: 'prism', origin: `http://127.0.0.1:${mock.port}`, pid: mock.process.pid! },
+    const prism: Target = { name: 'prism', label: 'prism', origin: `http://127.0.0.1:${mock.port}`, pid: mock.process.pid!, credential: memory.credential };
+    const sandboxes: Target[] = [
+      { name: 'sandbox', label: 'sandbox (in memory)', origin: memory.url, pid: memory.child.pid!, credential: memory.credential },
+      { name: 'sandbox-disk', label: 'sandbox (data folder)', origin: disk.url, pid: disk.child.pid!, credential: disk.credential },
     ];
+    const targets = [...sandboxes, prism];
     const endpoints: Endpoint[] = [
       { name: 'catalog GET /products?per_page=50', method: 'GET', path: `${BASE_PATH}/products`, query: 'per_page=50' },
       { name: 'signed POST /orders', method: 'POST', path: `${BASE_PATH}/orders`, query: '', body: JSON.stringify({ product_id: PRODUCT, quantity: 1, reference: 'bench' }) },
     ];
     report(
-      `Starship sandbox (own process, in memory, rate limits disabled via the serve options) vs Prism (own process) serving the same spec; ` +
+      `Starship sandbox (own process, rate limits disabled via the serve options), in memory and with a data folder, vs Prism (own process) serving the same spec; ` +
         `autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} interleaved rounds after a ${WARMUP_S} s warm-up; medians. ` +
-        `Both get the same starship-hmac-v1 signed requests; every POST has a fresh Idempotency-Key, so every POST places a new order (201 from the cache). ` +
+        `All get the same kind of starship-hmac-v1 signed requests; every POST has a fresh Idempotency-Key, so every POST places a new order (201 from the cache). ` +
         `Target: sandbox ≥ ${TARGET}× Prism's requests/s.`,
     );
-    for (const e of endpoints) for (const t of targets) await preflight(t, e, sandbox.credential);
+    for (const e of endpoints) for (const t of targets) await preflight(t, e, t.credential);
     const idle = Object.fromEntries(targets.map((t) => [t.name, rss(t.pid)]));
-    for (const e of endpoints) for (const t of targets) await load(t, e, sandbox.credential, WARMUP_S);
+    for (const e of endpoints) for (const t of targets) await load(t, e, t.credential, WARMUP_S);
 
     const runs = new Map<string, Run[]>();
-    let ordersPlaced = 0;
+    const ordersPlaced = new Map<string, number>();
     const record = (t: Target, e: Endpoint, r: Run) => runs.set(`${t.name} ${e.name}`, [...(runs.get(`${t.name} ${e.name}`) ?? []), r]);
     for (let round = 0; round < ROUNDS; round++) {
       for (const e of endpoints) {
-        // Alternate who goes first, so a drift in machine load does not favour one side.
-        const order = round % 2 ? [...targets].reverse() : targets;
+        // Rotate who goes first, so a drift in machine load does not favour one side.
+        const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
         for (const t of order) {
-          const r = await load(t, e, sandbox.credential, DURATION_S);
-          if (t.name === 'sandbox' && e.method === 'POST') ordersPlaced += r.ok;
+          const r = await load(t, e, t.credential, DURATION_S);
+          if (e.method === 'POST') ordersPlaced.set(t.name, (ordersPlaced.get(t.name) ?? 0) + r.ok);
           record(t, e, r);
         }
       }
@@ -334,33 +350,38 @@ export default async function sandboxBench(report: Report): Promise<void> {
     const side = (name: string, rs: Run[]) =>
       `${name} ${fmtRps(median(rs.map((r) => r.rps))).padStart(8)} p99 ${fmtMs(median(rs.map((r) => r.p99))).padStart(6)} CPU ${fmtCpu(median(rs.map((r) => r.cpuUs))).padStart(7)}/req`;
     for (const e of endpoints) {
-      const s = runs.get(`sandbox ${e.name}`)!;
       const p = runs.get(`prism ${e.name}`)!;
-      const rpsRatio = median(s.map((r, i) => r.rps / p[i]!.rps));
-      const p99Ratio = median(s.map((r, i) => r.p99 / p[i]!.p99));
-      const failed = [...s, ...p].reduce((n, r) => n + r.non2xx + r.errors, 0);
-      report(
-        `${e.name.padEnd(34)} ${side('sandbox', s)}   ${side('prism', p)}   ` +
-          `sandbox/prism: req/s ${rpsRatio.toFixed(2)}×, p99 ${p99Ratio.toFixed(2)}× — ${rpsRatio >= TARGET ? 'ok' : `BELOW TARGET (req/s ≥ ${TARGET}×)`}` +
-          (failed ? `  (${failed} non-2xx or failed requests)` : ''),
-      );
+      for (const sandbox of sandboxes) {
+        const s = runs.get(`${sandbox.name} ${e.name}`)!;
+        // Each sandbox run against the Prism run of the same round.
+        const rpsRatio = median(s.map((r, i) => r.rps / p[i]!.rps));
+        const p99Ratio = median(s.map((r, i) => r.p99 / p[i]!.p99));
+        const failed = [...s, ...p].reduce((n, r) => n + r.non2xx + r.errors, 0);
+        report(
+          `${e.name.padEnd(34)} ${side(sandbox.label.padEnd(21), s)}   ${side('prism', p)}   ` +
+            `sandbox/prism: req/s ${rpsRatio.toFixed(2)}×, p99 ${p99Ratio.toFixed(2)}× — ${rpsRatio >= TARGET ? 'ok' : `BELOW TARGET (req/s ≥ ${TARGET}×)`}` +
+            (failed ? `  (${failed} non-2xx or failed requests)` : ''),
+        );
+      }
     }
     for (const t of targets) {
       const after = rss(t.pid);
+      const orders = ordersPlaced.get(t.name) ?? 0;
       report(
-        `RSS ${t.name.padEnd(7)} ${idle[t.name]!.now.toFixed(0)} MiB idle, ${after.now.toFixed(0)} MiB after the runs, peak ${after.peak.toFixed(0)} MiB` +
+        `RSS ${t.label.padEnd(21)} ${idle[t.name]!.now.toFixed(0)} MiB idle, ${after.now.toFixed(0)} MiB after the runs, peak ${after.peak.toFixed(0)} MiB` +
           (after.processes > 1 ? ` (${after.processes} processes)` : '') +
-          (t.name === 'sandbox' ? `; its in-memory database holds the ${ordersPlaced.toLocaleString('en-US')} orders of the measured runs (plus warm-up)` : ''),
+          (t.name !== 'prism' ? `; it holds the ${orders.toLocaleString('en-US')} orders of the measured runs (plus warm-up)` : ''),
       );
     }
     const cpus = os.availableParallelism();
     const loadAfter = os.loadavg()[0]!;
     report(
-      `host: ${cpus} CPUs shared by autocannon and both servers; 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after` +
+      `host: ${cpus} CPUs shared by autocannon and the servers; 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after` +
         (Math.max(loadBefore, loadAfter) > cpus ? ' — other processes competed for the CPUs: the absolute figures are depressed and noisy, the ratios less so' : ''),
     );
   } finally {
     await mocks?.stop();
-    await stopChild(sandbox.child);
+    for (const child of children) await stopChild(child);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -13,6 +13,8 @@ import type { SandboxClock } from './clock.ts';
 import type { SandboxStore } from './store.ts';
 
 export const REPLAY_HEADER = 'Idempotent-Replayed';
+/** Stored responses between two sweeps for expired keys. */
+const EXPIRE_EVERY = 1000;
 
 export interface IdempotencyOptions {
   policy: ContractIdempotency;
@@ -38,6 +40,7 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
   const header = policy.header.toLowerCase();
   const windowMs = (policy.windowSeconds ?? 86_400) * 1000;
   const inFlight = new Map<string, Promise<{ hash: string; response: StoredResponse }>>();
+  let storedSinceStart = 0;
 
   const conflict = () =>
     new ProviderError(
@@ -89,7 +92,11 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
       const result = await next();
       const raw = result.raw ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
       const response: StoredResponse = { status: result.status, headers: result.headers ?? {}, raw };
-      if (storable(result)) store.putIdempotency(scope, key, { bodyHash: hash, status: response.status, headers: response.headers, body: raw, createdAt: clock.now() });
+      if (storable(result)) {
+        store.putIdempotency(scope, key, { bodyHash: hash, status: response.status, headers: response.headers, body: raw, createdAt: clock.now() });
+        // Now and then, let go of the responses whose window is over.
+        if (++storedSinceStart % EXPIRE_EVERY === 0) store.expireIdempotency(clock.now() - windowMs);
+      }
       settle({ hash, response });
       return { status: response.status, headers: response.headers, ...(raw !== undefined ? { raw } : {}) };
     } catch (err) {

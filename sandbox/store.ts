@@ -88,6 +88,7 @@ export class SandboxStore {
   private readonly upsertRecord: Database.Statement;
   private readonly deleteRecord: Database.Statement;
   private readonly upsertIdempotency: Database.Statement;
+  private readonly deleteIdempotencyBefore: Database.Statement;
   private readonly commitBatch: () => void;
 
   /** `file`: a path under the data folder, or `:memory:`. */
@@ -106,6 +107,7 @@ export class SandboxStore {
     );
     this.deleteRecord = this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?');
     this.upsertIdempotency = this.db.prepare('INSERT OR REPLACE INTO idempotency (scope, key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.deleteIdempotencyBefore = this.db.prepare('DELETE FROM idempotency WHERE created_at < ?');
     this.commitBatch = this.db.transaction(() => this.writeBatch());
     this.load();
   }
@@ -116,7 +118,7 @@ export class SandboxStore {
       this.index({ kind: r.kind, id: r.id, owner: r.owner, data: deepFreeze(JSON.parse(r.data)), createdAt: r.created_at });
       this.seq = Math.max(this.seq, r.seq);
     }
-    const keys = this.db.prepare('SELECT scope, key, body_hash, status, headers, body, created_at FROM idempotency').all() as Array<{ scope: string; key: string; body_hash: string; status: number; headers: string; body: string | null; created_at: number }>;
+    const keys = this.db.prepare('SELECT scope, key, body_hash, status, headers, body, created_at FROM idempotency ORDER BY created_at').all() as Array<{ scope: string; key: string; body_hash: string; status: number; headers: string; body: string | null; created_at: number }>;
     for (const k of keys) {
       this.idempotency.set(dirtyKey(k.scope, k.key), { bodyHash: k.body_hash, status: k.status, headers: JSON.parse(k.headers), body: k.body ?? undefined, createdAt: k.created_at });
     }
@@ -188,10 +190,29 @@ export class SandboxStore {
 
   putIdempotency(scope: string, key: string, entry: IdempotencyEntry): void {
     const k = dirtyKey(scope, key);
+    // Re-inserted, so the map stays in the order entries were stored (expireIdempotency relies on it).
+    this.idempotency.delete(k);
     this.idempotency.set(k, entry);
     if (!this.persistent) return;
     this.dirtyIdempotency.set(k, { scope, key, entry });
     this.scheduleCommit();
+  }
+
+  /**
+   * Forgets idempotency entries stored before `before` (business ms): their window is over, and a
+   * long-running sandbox should not keep every response it ever gave. Returns how many went.
+   */
+  expireIdempotency(before: number): number {
+    let expired = 0;
+    for (const [k, entry] of this.idempotency) {
+      // Stored in time order: the first one still inside the window ends the sweep.
+      if (entry.createdAt >= before) break;
+      this.idempotency.delete(k);
+      this.dirtyIdempotency.delete(k);
+      expired++;
+    }
+    if (expired && this.persistent) this.queueSql(() => this.deleteIdempotencyBefore.run(before));
+    return expired;
   }
 
   /** Queues SQL for the next commit (the job table); dropped if the surrounding transaction throws. */

@@ -162,3 +162,24 @@ describe('group commit', () => {
     }
   });
 });
+
+describe('idempotency entries', () => {
+  const entry = (createdAt: number) => ({ bodyHash: 'h', status: 201, headers: {}, body: '{}', createdAt });
+
+  it.each<{ name: string; given: Array<[string, number]>; before: number; want: { expired: number; kept: string[] } }>([
+    { name: 'none expired', given: [['a', 10], ['b', 20]], before: 5, want: { expired: 0, kept: ['a', 'b'] } },
+    { name: 'the older ones go', given: [['a', 10], ['b', 20], ['c', 30]], before: 25, want: { expired: 2, kept: ['c'] } },
+    { name: 'a key stored again counts from its new time', given: [['a', 10], ['b', 20], ['a', 40]], before: 25, want: { expired: 1, kept: ['a'] } },
+  ])('expires by age: $name', async ({ given, before, want }) => {
+    const file = path.join(tempDir('store-idem'), 'db.sqlite');
+    const s = store(file);
+    for (const [key, at] of given) s.putIdempotency('scope', key, entry(at));
+    expect(s.expireIdempotency(before)).toBe(want.expired);
+    const keys = [...new Set(given.map(([k]) => k))];
+    expect(keys.filter((k) => s.getIdempotency('scope', k))).toEqual(want.kept);
+    await s.committed();
+    s.close();
+    const reopened = store(file);
+    expect(keys.filter((k) => reopened.getIdempotency('scope', k))).toEqual(want.kept);
+  });
+});

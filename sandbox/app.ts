@@ -116,7 +116,7 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
     close: async () => {
       await jobs.stop();
       store.setMeta(CLOCK, JSON.stringify(clock.state()));
-      store.close();
+      await store.close();
     },
   };
 }

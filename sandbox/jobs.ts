@@ -1,32 +1,45 @@
 /**
  * Work the sandbox does later, in business time: an order moving to PROCESSING, a webhook retry.
- * Jobs live in the store's database (written with the store's group commit), so a restart picks
- * them up where it left off.
+ * Jobs are store records (kind `accord_job`), so they are part of the caller's transaction (a job
+ * of a change that is undone never runs), they are committed with everything else, and a restart
+ * picks them up where it left off. A priority queue over (due time, sequence) finds the next one.
  */
+import TinyQueue from 'tinyqueue';
 import type { SandboxClock } from './clock.ts';
 import type { SandboxStore } from './store.ts';
 
 export type JobHandler = (payload: any) => void | Promise<void>;
 
+export const JOB_KIND = 'accord_job';
+
+interface JobRecord {
+  seq: number;
+  runAt: number;
+  name: string;
+  payload: unknown;
+}
+
+/** Record ids sort like their sequence numbers. */
+const jobId = (seq: number) => seq.toString(36).padStart(10, '0');
+
 export class JobScheduler {
   private readonly handlers = new Map<string, { run: JobHandler; concurrent: boolean }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
-
-  // Prepared once: the loop looks for due jobs 50 times a second.
-  private readonly insert;
-  private readonly next;
-  private readonly remove;
-  private readonly countAll;
+  /** Due order; an entry whose record is gone (undone, already run) is skipped when it comes up. */
+  private readonly queue = new TinyQueue<JobRecord>([], (a, b) => a.runAt - b.runAt || a.seq - b.seq);
+  private seq = 0;
 
   constructor(
     private readonly store: SandboxStore,
     private readonly clock: SandboxClock,
   ) {
-    this.insert = store.db.prepare('INSERT INTO jobs (run_at, name, payload) VALUES (?, ?, ?)');
-    this.next = store.db.prepare('SELECT id, name, payload FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT 1');
-    this.remove = store.db.prepare('DELETE FROM jobs WHERE id = ?');
-    this.countAll = store.db.prepare('SELECT COUNT(*) AS n FROM jobs');
+    for (const job of store.list<JobRecord>(JOB_KIND)) {
+      this.queue.push(job);
+      this.seq = Math.max(this.seq, job.seq);
+    }
+    // Jobs a data folder from before jobs were records still holds in its own table.
+    for (const legacy of store.takeLegacyJobs()) this.add(legacy.runAt, legacy.name, legacy.payload);
   }
 
   /**
@@ -39,10 +52,23 @@ export class JobScheduler {
 
   /** Runs `name` with `payload` after `delayMs` of business time. */
   schedule(name: string, payload: unknown, delayMs = 0): void {
-    const runAt = Math.floor(this.clock.now() + delayMs);
-    const text = JSON.stringify(payload);
-    // Part of the caller's transaction: a job of a change that is undone is never scheduled.
-    this.store.queueSql(() => this.insert.run(runAt, name, text));
+    this.add(Math.floor(this.clock.now() + delayMs), name, payload);
+  }
+
+  private add(runAt: number, name: string, payload: unknown): void {
+    const job: JobRecord = { seq: ++this.seq, runAt, name, payload };
+    this.store.put(JOB_KIND, jobId(job.seq), job);
+    this.queue.push(job);
+  }
+
+  /** The next due job, taken out of the store; undefined when none is due. */
+  private takeDue(now: number): JobRecord | undefined {
+    for (;;) {
+      const next = this.queue.peek();
+      if (!next || next.runAt > now) return undefined;
+      this.queue.pop();
+      if (this.store.delete(JOB_KIND, jobId(next.seq))) return next;
+    }
   }
 
   /** Runs every due job (jobs that schedule others due now run in the same call). */
@@ -63,25 +89,22 @@ export class JobScheduler {
       }
     };
     for (;;) {
-      this.store.flush();
-      const job = this.next.get(Math.floor(this.clock.now())) as { id: number; name: string; payload: string } | undefined;
+      const job = this.takeDue(Math.floor(this.clock.now()));
       if (!job) {
         if (!background.length) return ran;
         await Promise.all(background.splice(0));
         continue;
       }
-      this.remove.run(job.id);
       ran++;
       const handler = this.handlers.get(job.name);
       if (!handler) continue;
-      if (handler.concurrent) background.push(run(job.name, handler.run, JSON.parse(job.payload)));
-      else await run(job.name, handler.run, JSON.parse(job.payload));
+      if (handler.concurrent) background.push(run(job.name, handler.run, job.payload));
+      else await run(job.name, handler.run, job.payload);
     }
   }
 
   pending(): number {
-    this.store.flush();
-    return (this.countAll.get() as { n: number }).n;
+    return this.store.count(JOB_KIND);
   }
 
   start(intervalMs = 20): void {

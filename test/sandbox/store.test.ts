@@ -3,6 +3,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SandboxClock } from '../../sandbox/clock.ts';
+import { JOB_KIND, JobScheduler } from '../../sandbox/jobs.ts';
 import { SandboxStore } from '../../sandbox/store.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
@@ -15,8 +17,8 @@ const store = (file = ':memory:') => {
   open.push(s);
   return s;
 };
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
 });
 
 /** What SQLite holds (read through a second connection, as a restarted sandbox would). */
@@ -86,26 +88,30 @@ describe('records', () => {
 });
 
 describe('transactions', () => {
-  it('undoes every write of a transaction that throws, and drops the SQL it queued', async () => {
+  it('undoes every write of a transaction that throws, the jobs it scheduled included', async () => {
     const dir = tempDir('store-tx');
     const file = path.join(dir, 'db.sqlite');
     const s = store(file);
+    const jobs = new JobScheduler(s, new SandboxClock());
+    let ran = 0;
+    jobs.register('refund', () => void ran++);
     s.put('wallet', 'w', { balance: 100 });
     s.put('order', 'keep', { id: 'keep' });
-    let queuedRan = false;
     expect(() =>
       s.transaction(() => {
         s.put('wallet', 'w', { balance: 40 });
         s.put('order', 'new', { id: 'new' });
         s.delete('order', 'keep');
-        s.queueSql(() => void (queuedRan = true));
+        jobs.schedule('refund', { order: 'new' });
         throw new Error('insufficient stock');
       }),
     ).toThrow('insufficient stock');
     expect(s.get('wallet', 'w')).toEqual({ balance: 100 });
     expect(s.list<{ id: string }>('order').map((o) => o.id)).toEqual(['keep']);
+    expect(jobs.pending()).toBe(0);
+    expect(await jobs.runDue()).toBe(0);
+    expect(ran).toBe(0);
     await s.committed();
-    expect(queuedRan).toBe(false);
     expect(rowsOnDisk(file).map((r) => `${r.kind}/${r.id}=${r.data}`)).toEqual(['wallet/w={"balance":100}', 'order/keep={"id":"keep"}']);
   });
 
@@ -133,19 +139,56 @@ describe('group commit', () => {
     expect(rowsOnDisk(file)).toEqual([]);
     await s.committed();
     expect(rowsOnDisk(file).map((r) => `${r.id}=${r.data}`)).toEqual(['a={"n":3}', 'b={"n":2}']);
-    s.close();
+    await s.close();
 
     const reopened = store(file);
     expect(reopened.list('thing', 'o')).toEqual([{ n: 3 }, { n: 2 }]);
     expect(reopened.getIdempotency('scope', 'key-1')).toEqual({ bodyHash: 'h', status: 201, headers: { 'X-A': '1' }, body: '{"ok":true}', createdAt: 5 });
   });
 
-  it('keeps records out of SQLite in memory mode', async () => {
-    const s = store();
-    s.put('thing', 'a', {});
+  it('keeps scheduled jobs across a reopen, in due order', async () => {
+    const file = path.join(tempDir('store-jobs'), 'db.sqlite');
+    const clock = new SandboxClock();
+    const s = store(file);
+    const jobs = new JobScheduler(s, clock);
+    jobs.schedule('step', { n: 'later' }, 2000);
+    jobs.schedule('step', { n: 'sooner' }, 1000);
+    jobs.schedule('step', { n: 'also-sooner' }, 1000);
+    await s.close();
+
+    const reopened = store(file);
+    const again = new JobScheduler(reopened, clock);
+    const seen: string[] = [];
+    again.register('step', (p: { n: string }) => void seen.push(p.n));
+    expect(again.pending()).toBe(3);
+    clock.advance(5000);
+    expect(await again.runDue()).toBe(3);
+    expect(seen).toEqual(['sooner', 'also-sooner', 'later']);
+    expect(again.pending()).toBe(0);
+  });
+
+  it('takes over the jobs an older data folder kept in its own table', async () => {
+    const file = path.join(tempDir('store-legacy'), 'db.sqlite');
+    const old = new Database(file);
+    old.exec('CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, run_at INTEGER NOT NULL, name TEXT NOT NULL, payload TEXT NOT NULL)');
+    old.prepare('INSERT INTO jobs (run_at, name, payload) VALUES (?, ?, ?)').run(0, 'step', JSON.stringify({ n: 1 }));
+    old.close();
+
+    const s = store(file);
+    const jobs = new JobScheduler(s, new SandboxClock());
+    const seen: unknown[] = [];
+    jobs.register('step', (p) => void seen.push(p));
+    expect(jobs.pending()).toBe(1);
     await s.committed();
-    expect((s.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n).toBe(0);
-    expect(s.get('thing', 'a')).toEqual({});
+    const db = new Database(file, { readonly: true });
+    try {
+      expect((db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n).toBe(0);
+      expect((db.prepare('SELECT COUNT(*) AS n FROM records WHERE kind = ?').get(JOB_KIND) as { n: number }).n).toBe(1);
+    } finally {
+      db.close();
+    }
+    expect(await jobs.runDue()).toBe(1);
+    expect(seen).toEqual([{ n: 1 }]);
   });
 
   it('answers a sandbox request only once its writes are in SQLite', async () => {
@@ -177,8 +220,7 @@ describe('idempotency entries', () => {
     expect(s.expireIdempotency(before)).toBe(want.expired);
     const keys = [...new Set(given.map(([k]) => k))];
     expect(keys.filter((k) => s.getIdempotency('scope', k))).toEqual(want.kept);
-    await s.committed();
-    s.close();
+    await s.close();
     const reopened = store(file);
     expect(keys.filter((k) => reopened.getIdempotency('scope', k))).toEqual(want.kept);
   });

@@ -5,12 +5,12 @@
  * key with another body gets the provider's conflict; a retry that arrives while the first request
  * is still running waits for it (50 concurrent POSTs, one execution, 50 identical answers).
  */
-import { hash as oneShotHash } from 'node:crypto';
 import type { ContractIdempotency, ContractOperation } from '../runtime/contract.ts';
 import { ProviderError } from '../runtime/server/errors.ts';
 import type { HandlerResult, Middleware, OperationCall } from '../runtime/server/router.ts';
 import type { SandboxClock } from './clock.ts';
 import type { SandboxStore } from './store.ts';
+import { sha256Hex } from '../signing/canonical.ts';
 
 export const REPLAY_HEADER = 'Idempotent-Replayed';
 /** Stored responses between two sweeps for expired keys. */
@@ -65,7 +65,7 @@ export function idempotencyMiddleware(store: SandboxStore, clock: SandboxClock, 
     // sent to cancel another voucher is a conflict, not a replay of the first cancellation.
     const { path, query } = call.target;
     // `?` and then URL.search (which has its own `?`): the format stored hashes already use.
-    const hash = oneShotHash('sha256', Buffer.concat([Buffer.from(`${path}?${query ? `?${query}` : ''}\n`), call.rawBody]), 'hex');
+    const hash = sha256Hex(Buffer.concat([Buffer.from(`${path}?${query ? `?${query}` : ''}\n`), call.rawBody]));
     const id = `${scope}\0${key}`;
 
     const pending = inFlight.get(id);

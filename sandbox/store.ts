@@ -88,10 +88,10 @@ export class SandboxStore {
   private readonly dirty = new Map<string, { kind: string; id: string; entry: Entry | null }>();
   private readonly dirtyIdempotency = new Map<string, { scope: string; key: string; entry: IdempotencyEntry }>();
   private readonly dirtyMeta = new Map<string, string>();
-  private expireBefore: number[] = [];
+  /** The latest expiry bound since the last commit (it covers every earlier one). */
+  private expireBefore: number | null = null;
   private dropLegacyJobs = false;
-  private commitScheduled = false;
-  /** Resolves after the commit at the end of this turn; shared by everyone waiting on it. */
+  /** The commit at the end of this turn, once one is due; shared by every writer and waiter. */
   private turnCommitted: Promise<void> | null = null;
   /** The open transaction's undo log (restores memory if it throws). */
   private undo: Array<{ kind: string; id: string; before: Entry | undefined }> | null = null;
@@ -130,7 +130,7 @@ export class SandboxStore {
       for (const { scope, key, entry } of this.dirtyIdempotency.values()) {
         upsertIdempotency.run(scope, key, entry.bodyHash, entry.status, JSON.stringify(entry.headers), entry.body ?? null, entry.createdAt);
       }
-      for (const before of this.expireBefore) deleteIdempotencyBefore.run(before);
+      if (this.expireBefore !== null) deleteIdempotencyBefore.run(this.expireBefore);
       for (const [key, value] of this.dirtyMeta) upsertMeta.run(key, value);
       if (this.dropLegacyJobs) deleteLegacyJobs.run();
     });
@@ -234,7 +234,7 @@ export class SandboxStore {
       expired++;
     }
     if (expired && this.persistent) {
-      this.expireBefore.push(before);
+      this.expireBefore = Math.max(this.expireBefore ?? before, before);
       this.scheduleCommit();
     }
     return expired;
@@ -267,6 +267,7 @@ export class SandboxStore {
    * turn, after that turn's group commit (in memory: at the end of the turn). Responses wait for it.
    */
   committed(): Promise<void> {
+    // Transactions are synchronous, so none is open when this runs.
     this.turnCommitted ??= new Promise<void>((resolve) =>
       setImmediate(() => {
         this.turnCommitted = null;
@@ -278,14 +279,14 @@ export class SandboxStore {
   }
 
   /** Commits what was written since the last commit (never mid-transaction: it may still be undone). */
-  flush(): void {
+  private flush(): void {
     if (!this.db?.open || !this.commitBatch || this.undo) return;
-    if (!this.dirty.size && !this.dirtyIdempotency.size && !this.dirtyMeta.size && !this.expireBefore.length && !this.dropLegacyJobs) return;
+    if (!this.dirty.size && !this.dirtyIdempotency.size && !this.dirtyMeta.size && this.expireBefore === null && !this.dropLegacyJobs) return;
     this.commitBatch();
     this.dirty.clear();
     this.dirtyIdempotency.clear();
     this.dirtyMeta.clear();
-    this.expireBefore = [];
+    this.expireBefore = null;
     this.dropLegacyJobs = false;
   }
 
@@ -296,14 +297,9 @@ export class SandboxStore {
     this.db.close();
   }
 
+  /** Writers join the same end-of-turn commit the responses wait for. */
   private scheduleCommit(): void {
-    if (this.commitScheduled) return;
-    this.commitScheduled = true;
-    // Transactions are synchronous, so none is open when this runs.
-    setImmediate(() => {
-      this.commitScheduled = false;
-      this.flush();
-    }).unref();
+    void this.committed();
   }
 
   private markDirty(kind: string, id: string, entry: Entry | null): void {

@@ -63,8 +63,8 @@ export function toBytes(body: BodyInput | undefined): Buffer {
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
-/** Lowercase hex SHA-256. */
-export function sha256Hex(bytes: Uint8Array): string {
+/** Lowercase hex SHA-256 (a string is hashed as UTF-8). */
+export function sha256Hex(bytes: Uint8Array | string): string {
   // The one-shot hash: about 4× cheaper than createHash for request-sized inputs.
   return hash('sha256', bytes, 'hex');
 }

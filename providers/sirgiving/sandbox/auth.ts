@@ -10,8 +10,8 @@
  *                signature (sk_ only) → key scope → Idempotency-Key format.
  *   admin ops:   bearer present and known (401 ADMIN_UNAUTHORIZED) → admin role (403 ADMIN_FORBIDDEN).
  */
-import { hash } from 'node:crypto';
 import { ProviderError } from '../../../runtime/server/errors.ts';
+import { sha256Hex } from '../../../signing/canonical.ts';
 import type { Guard, OperationCall } from '../../../runtime/server/router.ts';
 import type { Principal, SandboxContext } from '../../../sandbox/provider.ts';
 import type { SignatureVerificationError } from '../../../signing/errors.ts';
@@ -23,7 +23,7 @@ export const KEY_PATTERN = /^(pk|sk)_(test|live)_[0-9a-f]{64}$/;
 const BEARER = /^Bearer\s+(\S+)$/i;
 
 /** Admin tokens are stored by their SHA-256, never in clear. */
-export const tokenId = (token: string) => hash('sha256', token, 'hex');
+export const tokenId = (token: string) => sha256Hex(token);
 const isAdminOperation = (call: OperationCall) => call.operation.security.some((alt) => alt.includes('AdminBearer'));
 
 /** The socket's address when served over HTTP; in-process calls (tests) count as localhost. */

@@ -39,7 +39,7 @@ export function createIStarClient(options: IStarClientOptions): Client<IStarPath
  * A @hey-api client for the SDK functions in ./sdk (pass it as `{ client }`), wired the same way.
  *
  * @example
- *   const client = createIStarSdkClient({ environment: 'accord-sandbox', credentials: { … } });
+ *   const client = createIStarSdkClient({ environment: 'accord-sandbox', credentials: { apiKey: '…' } });
  *   const result = await sdk.someOperation({ client, … });
  */
 export function createIStarSdkClient(options: IStarClientOptions) {

@@ -39,7 +39,7 @@ export function createOdmClient(options: OdmClientOptions): Client<OdmPaths> {
  * A @hey-api client for the SDK functions in ./sdk (pass it as `{ client }`), wired the same way.
  *
  * @example
- *   const client = createOdmSdkClient({ environment: 'accord-sandbox', credentials: { … } });
+ *   const client = createOdmSdkClient({ environment: 'accord-sandbox', credentials: { apiKey: '…' } });
  *   const result = await sdk.someOperation({ client, … });
  */
 export function createOdmSdkClient(options: OdmClientOptions) {

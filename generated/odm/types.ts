@@ -991,7 +991,7 @@ export interface components {
          */
         ClaimIdPath: components["schemas"]["ClaimId"];
         /**
-         * @description 1-based page number (accord's decision D17). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
+         * @description 1-based page number, at most 10000 (accord's decision D17, D24). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
          * @example 1
          */
         Page: number;
@@ -1080,7 +1080,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 1-based page number (accord's decision D17). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
+                 * @description 1-based page number, at most 10000 (accord's decision D17, D24). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];

@@ -30,7 +30,7 @@ export type SirGivingPaths = WithGeneratedIdempotencyKeys<paths>;
  * A typed openapi-fetch client for SIR Giving Partner API.
  *
  * @example
- *   const client = createSirGivingClient({ environment: 'accord-sandbox', credentials: {  }, signing: { secret: signingSecret } });
+ *   const client = createSirGivingClient({ environment: 'accord-sandbox', credentials: { partnerKey: '…' }, signing: { secret: signingSecret } });
  *   const { data, error } = await client.GET("/partner/config");
  */
 export function createSirGivingClient(options: SirGivingClientOptions): Client<SirGivingPaths> {
@@ -41,7 +41,7 @@ export function createSirGivingClient(options: SirGivingClientOptions): Client<S
  * A @hey-api client for the SDK functions in ./sdk (pass it as `{ client }`), wired the same way.
  *
  * @example
- *   const client = createSirGivingSdkClient({ environment: 'accord-sandbox', credentials: { … } });
+ *   const client = createSirGivingSdkClient({ environment: 'accord-sandbox', credentials: { partnerKey: '…' } });
  *   const result = await sdk.someOperation({ client, … });
  */
 export function createSirGivingSdkClient(options: SirGivingClientOptions) {

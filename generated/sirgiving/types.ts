@@ -596,23 +596,52 @@ export interface components {
              */
             createdAt: string;
         };
-        /** @description Body of POST /actions. The docs name the capability ("submit actions"; "Every reward you issue draws from a token pool") and the registered stakeholderTypeCode values; the shape is accord's decision (D16). Send exactly one of `tokens` or `value`, and exactly one of `userId` or `externalUserId`. */
+        /** @description Body of POST /actions. The docs name the capability ("submit actions"; "Every reward you issue draws from a token pool") and the registered stakeholderTypeCode values; the shape is accord's decision (D16). Send exactly one of `tokens` or `value`, and exactly one of `userId` or `externalUserId`: the four complete object shapes below, each closed, so a body matches at most one of them. */
         SubmitActionRequest: {
             /** @description The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner). */
             stakeholderTypeCode: components["schemas"]["StakeholderTypeCode"];
             /** @description Reward amount in whole SIR tokens (accord's decision, D16). Exclusive with value. */
-            tokens?: number;
-            /** @description Reward amount as a fiat value that SIR Giving converts to tokens. Exclusive with tokens. */
-            value?: components["schemas"]["Money"];
+            tokens: number;
             /** @description Recipient, as a user created with POST /users (422 USER_NOT_FOUND if unknown). Exclusive with externalUserId. */
-            userId?: components["schemas"]["ObjectId"];
-            /** @description Recipient, as the partner's own user reference (a user record is matched or created). Exclusive with userId. */
-            externalUserId?: string;
+            userId: components["schemas"]["ObjectId"];
             /** @description Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown). */
             campaignId?: components["schemas"]["ObjectId"];
             /** @description Optional partner metadata stored with the action. */
             metadata?: components["schemas"]["Metadata"];
-        } & ((unknown | unknown) & (unknown | unknown));
+        } | {
+            /** @description The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner). */
+            stakeholderTypeCode: components["schemas"]["StakeholderTypeCode"];
+            /** @description Reward amount in whole SIR tokens (accord's decision, D16). Exclusive with value. */
+            tokens: number;
+            /** @description Recipient, as the partner's own user reference (a user record is matched or created). Exclusive with userId. */
+            externalUserId: string;
+            /** @description Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown). */
+            campaignId?: components["schemas"]["ObjectId"];
+            /** @description Optional partner metadata stored with the action. */
+            metadata?: components["schemas"]["Metadata"];
+        } | {
+            /** @description The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner). */
+            stakeholderTypeCode: components["schemas"]["StakeholderTypeCode"];
+            /** @description Reward amount as a fiat value that SIR Giving converts to tokens. Exclusive with tokens. */
+            value: components["schemas"]["Money"];
+            /** @description Recipient, as a user created with POST /users (422 USER_NOT_FOUND if unknown). Exclusive with externalUserId. */
+            userId: components["schemas"]["ObjectId"];
+            /** @description Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown). */
+            campaignId?: components["schemas"]["ObjectId"];
+            /** @description Optional partner metadata stored with the action. */
+            metadata?: components["schemas"]["Metadata"];
+        } | {
+            /** @description The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner). */
+            stakeholderTypeCode: components["schemas"]["StakeholderTypeCode"];
+            /** @description Reward amount as a fiat value that SIR Giving converts to tokens. Exclusive with tokens. */
+            value: components["schemas"]["Money"];
+            /** @description Recipient, as the partner's own user reference (a user record is matched or created). Exclusive with userId. */
+            externalUserId: string;
+            /** @description Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown). */
+            campaignId?: components["schemas"]["ObjectId"];
+            /** @description Optional partner metadata stored with the action. */
+            metadata?: components["schemas"]["Metadata"];
+        };
         /** @description A submitted reward action and the tokens it drew from the pool. accord's decision (D16, D17). */
         Action: {
             /** @description The action's id. */
@@ -755,7 +784,7 @@ export interface components {
             externalId: string;
             /**
              * Format: email
-             * @description Optional e-mail.
+             * @description Optional e-mail, at most 254 characters (RFC 5321's limit on an address; accord's decision, D24).
              */
             email?: string;
             /** @description Optional display name. */
@@ -801,7 +830,7 @@ export interface components {
              * @description The HTTPS URL to deliver to.
              */
             url: string;
-            /** @description Events to subscribe to. */
+            /** @description Events to subscribe to (each at most once, so at most the two documented events; accord's decision, D24). */
             events: components["schemas"]["WebhookEventName"][];
         };
         /** @description All of the partner's registered webhook endpoints (unpaginated). accord's decision (D19). */
@@ -813,7 +842,7 @@ export interface components {
         SplitRule: {
             /** @description The action type this rule applies to. */
             stakeholderTypeCode: components["schemas"]["StakeholderTypeCode"];
-            /** @description The split; percent values sum to 100. */
+            /** @description The split; percent values sum to 100. At most 20 parties (accord's decision, D24). */
             allocations: {
                 /**
                  * @description Who receives this share — the rewarded user, a nonprofit, or the partner.
@@ -863,7 +892,7 @@ export interface components {
              * @default false
              */
             isDefault: boolean;
-            /** @description Split rules per action type (each stakeholderTypeCode must be registered; 422 STAKEHOLDER_TYPE_NOT_REGISTERED). */
+            /** @description Split rules per action type (each stakeholderTypeCode must be registered; 422 STAKEHOLDER_TYPE_NOT_REGISTERED). At most 50 rules (accord's decision, D24). */
             splitRules: components["schemas"]["SplitRule"][];
             /**
              * Format: date-time
@@ -983,9 +1012,9 @@ export interface components {
         GenerateKeysRequest: {
             /** @description test (sandbox pair) or live (production pair). */
             environment: components["schemas"]["KeyEnvironment"];
-            /** @description Optional scopes for the pair (not enumerated by the docs). */
+            /** @description Optional scopes for the pair (not enumerated by the docs); at most 32 (accord's decision, D24). */
             scopes?: string[];
-            /** @description Optional IP addresses or CIDR ranges the keys are valid from. */
+            /** @description Optional IP addresses or CIDR ranges the keys are valid from; at most 100 (accord's decision, D24). */
             ipAllowlist?: string[];
             /**
              * Format: date-time
@@ -1332,7 +1361,7 @@ export interface components {
          */
         KeyId: components["schemas"]["ObjectId"];
         /**
-         * @description accord's decision (D19). 1-based page number.
+         * @description accord's decision (D19, D24). 1-based page number, at most 10000.
          * @example 1
          */
         Page: number;
@@ -1609,7 +1638,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description accord's decision (D19). 1-based page number.
+                 * @description accord's decision (D19, D24). 1-based page number, at most 10000.
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
@@ -1695,7 +1724,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description accord's decision (D19). 1-based page number.
+                 * @description accord's decision (D19, D24). 1-based page number, at most 10000.
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];

@@ -41,7 +41,7 @@ export function createStarshipClient(options: StarshipClientOptions): Client<Sta
  * A @hey-api client for the SDK functions in ./sdk (pass it as `{ client }`), wired the same way.
  *
  * @example
- *   const client = createStarshipSdkClient({ environment: 'accord-sandbox', credentials: { … } });
+ *   const client = createStarshipSdkClient({ environment: 'accord-sandbox', credentials: { apiKey: '…', apiSecret: '…' } });
  *   const result = await sdk.someOperation({ client, … });
  */
 export function createStarshipSdkClient(options: StarshipClientOptions) {

@@ -765,7 +765,7 @@ export interface components {
          */
         ProductId: string;
         /**
-         * @description Catalog category id, a positive integer (the docs query with `category_id=1`).
+         * @description Catalog category id, a positive integer up to 2147483647 (the docs query with `category_id=1`; the upper bound is accord's decision, D30).
          * @example 1
          */
         CategoryId: number;
@@ -1617,7 +1617,7 @@ export interface components {
          */
         IdempotencyKey: string;
         /**
-         * @description 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+         * @description 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
          * @example 1
          */
         Page: number;
@@ -1748,7 +1748,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+                 * @description 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
@@ -1808,7 +1808,7 @@ export interface operations {
                  */
                 category_id?: components["parameters"]["CategoryIdQuery"];
                 /**
-                 * @description 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+                 * @description 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
@@ -1924,7 +1924,7 @@ export interface operations {
                  */
                 created_to?: components["parameters"]["CreatedTo"];
                 /**
-                 * @description 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+                 * @description 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
@@ -2252,7 +2252,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+                 * @description 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
@@ -2453,7 +2453,7 @@ export interface operations {
                  */
                 order_id?: components["parameters"]["TransactionOrderIdQuery"];
                 /**
-                 * @description 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+                 * @description 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];

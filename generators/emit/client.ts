@@ -15,6 +15,10 @@ export const emitClient: Emitter = ({ provider, contract, source }) => {
   const signing = contract.signing.request;
   const example = envs.includes('accord-sandbox') ? 'accord-sandbox' : envs[0];
   const firstGet = contract.operations.find((o) => o.method === 'get' && !o.path.includes('{'));
+  // The example names the required credentials; where every credential is optional (SIR Giving:
+  // a partner key or an admin bearer), it names the first, so the example is never `{  }`.
+  const exampleCreds = creds.some((c) => c.required) ? creds.filter((c) => c.required) : creds.slice(0, 1);
+  const exampleCredentials = `{ ${exampleCreds.map((c) => `${c.credential}: '…'`).join(', ')} }`;
   return {
     'client.ts': `${tsHeader(source, 'accord')}
 import type { Client } from 'openapi-fetch';
@@ -44,7 +48,7 @@ export type ${T}Paths = WithGeneratedIdempotencyKeys<paths>;
  * A typed openapi-fetch client for ${contract.title}.
  *
  * @example
- *   const client = create${T}Client({ environment: '${example}', credentials: { ${creds.filter((c) => c.required).map((c) => `${c.credential}: '…'`).join(', ')} }${signing ? `, signing: { ${signing.includes('ed25519') ? 'privateKey: pem' : 'secret: signingSecret'} }` : ''} });${firstGet ? `\n *   const { data, error } = await client.GET(${quote(firstGet.path)}${firstGet.parameters.some((p) => p.in === 'query' && p.required) ? ', { params: { query: { … } } }' : ''});` : ''}
+ *   const client = create${T}Client({ environment: '${example}', credentials: ${exampleCredentials}${signing ? `, signing: { ${signing.includes('ed25519') ? 'privateKey: pem' : 'secret: signingSecret'} }` : ''} });${firstGet ? `\n *   const { data, error } = await client.GET(${quote(firstGet.path)}${firstGet.parameters.some((p) => p.in === 'query' && p.required) ? ', { params: { query: { … } } }' : ''});` : ''}
  */
 export function create${T}Client(options: ${T}ClientOptions): Client<${T}Paths> {
   return createAccordFetchClient<${T}Paths>(contract, options);
@@ -54,7 +58,7 @@ export function create${T}Client(options: ${T}ClientOptions): Client<${T}Paths> 
  * A @hey-api client for the SDK functions in ./sdk (pass it as \`{ client }\`), wired the same way.
  *
  * @example
- *   const client = create${T}SdkClient({ environment: '${example}', credentials: { … } });
+ *   const client = create${T}SdkClient({ environment: '${example}', credentials: ${exampleCredentials} });
  *   const result = await sdk.someOperation({ client, … });
  */
 export function create${T}SdkClient(options: ${T}ClientOptions) {

@@ -16,7 +16,7 @@ export type Username = string;
 /**
  * Opaque recipient hash: the `recipient` value of a recipient search, sent back verbatim
  * as `recipient_hash`. Format undocumented; accord only requires a non-empty string
- * without whitespace (accord's decision, D14).
+ * without whitespace, at most 256 characters (accord's decision, D14, D22).
  *
  */
 export type RecipientHash = string;

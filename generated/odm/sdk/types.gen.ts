@@ -487,7 +487,7 @@ export type ValidationIdPath = ValidationId;
 export type ClaimIdPath = ClaimId;
 
 /**
- * 1-based page number (accord's decision D17). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
+ * 1-based page number, at most 10000 (accord's decision D17, D24). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
  */
 export type Page = number;
 
@@ -533,7 +533,7 @@ export type ListVouchersData = {
     path?: never;
     query?: {
         /**
-         * 1-based page number (accord's decision D17). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
+         * 1-based page number, at most 10000 (accord's decision D17, D24). Out of range values are 400 VALIDATION_ERROR; a page past the end is empty.
          */
         page?: number;
         /**

@@ -234,9 +234,9 @@ export type DonationLink = {
 };
 
 /**
- * Body of POST /actions. The docs name the capability ("submit actions"; "Every reward you issue draws from a token pool") and the registered stakeholderTypeCode values; the shape is accord's decision (D16). Send exactly one of `tokens` or `value`, and exactly one of `userId` or `externalUserId`.
+ * Body of POST /actions. The docs name the capability ("submit actions"; "Every reward you issue draws from a token pool") and the registered stakeholderTypeCode values; the shape is accord's decision (D16). Send exactly one of `tokens` or `value`, and exactly one of `userId` or `externalUserId`: the four complete object shapes below, each closed, so a body matches at most one of them.
  */
-export type SubmitActionRequest = unknown & unknown & {
+export type SubmitActionRequest = {
     /**
      * The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner).
      */
@@ -244,19 +244,74 @@ export type SubmitActionRequest = unknown & unknown & {
     /**
      * Reward amount in whole SIR tokens (accord's decision, D16). Exclusive with value.
      */
-    tokens?: number;
-    /**
-     * Reward amount as a fiat value that SIR Giving converts to tokens. Exclusive with tokens.
-     */
-    value?: Money;
+    tokens: number;
     /**
      * Recipient, as a user created with POST /users (422 USER_NOT_FOUND if unknown). Exclusive with externalUserId.
      */
-    userId?: ObjectId;
+    userId: ObjectId;
+    /**
+     * Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown).
+     */
+    campaignId?: ObjectId;
+    /**
+     * Optional partner metadata stored with the action.
+     */
+    metadata?: Metadata;
+} | {
+    /**
+     * The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner).
+     */
+    stakeholderTypeCode: StakeholderTypeCode;
+    /**
+     * Reward amount in whole SIR tokens (accord's decision, D16). Exclusive with value.
+     */
+    tokens: number;
     /**
      * Recipient, as the partner's own user reference (a user record is matched or created). Exclusive with userId.
      */
-    externalUserId?: string;
+    externalUserId: string;
+    /**
+     * Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown).
+     */
+    campaignId?: ObjectId;
+    /**
+     * Optional partner metadata stored with the action.
+     */
+    metadata?: Metadata;
+} | {
+    /**
+     * The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner).
+     */
+    stakeholderTypeCode: StakeholderTypeCode;
+    /**
+     * Reward amount as a fiat value that SIR Giving converts to tokens. Exclusive with tokens.
+     */
+    value: Money;
+    /**
+     * Recipient, as a user created with POST /users (422 USER_NOT_FOUND if unknown). Exclusive with externalUserId.
+     */
+    userId: ObjectId;
+    /**
+     * Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown).
+     */
+    campaignId?: ObjectId;
+    /**
+     * Optional partner metadata stored with the action.
+     */
+    metadata?: Metadata;
+} | {
+    /**
+     * The registered action type (422 STAKEHOLDER_TYPE_NOT_REGISTERED if not registered for the partner).
+     */
+    stakeholderTypeCode: StakeholderTypeCode;
+    /**
+     * Reward amount as a fiat value that SIR Giving converts to tokens. Exclusive with tokens.
+     */
+    value: Money;
+    /**
+     * Recipient, as the partner's own user reference (a user record is matched or created). Exclusive with userId.
+     */
+    externalUserId: string;
     /**
      * Optional campaign whose split rules apply; the partner's default campaign applies when omitted (422 CAMPAIGN_NOT_FOUND if unknown).
      */
@@ -487,7 +542,7 @@ export type CreateUserRequest = {
      */
     externalId: string;
     /**
-     * Optional e-mail.
+     * Optional e-mail, at most 254 characters (RFC 5321's limit on an address; accord's decision, D24).
      */
     email?: string;
     /**
@@ -554,7 +609,7 @@ export type RegisterWebhookRequest = {
      */
     url: string;
     /**
-     * Events to subscribe to.
+     * Events to subscribe to (each at most once, so at most the two documented events; accord's decision, D24).
      */
     events: Array<WebhookEventName>;
 };
@@ -578,7 +633,7 @@ export type SplitRule = {
      */
     stakeholderTypeCode: StakeholderTypeCode;
     /**
-     * The split; percent values sum to 100.
+     * The split; percent values sum to 100. At most 20 parties (accord's decision, D24).
      */
     allocations: Array<{
         /**
@@ -647,7 +702,7 @@ export type CreateCampaignRequest = {
      */
     isDefault?: boolean;
     /**
-     * Split rules per action type (each stakeholderTypeCode must be registered; 422 STAKEHOLDER_TYPE_NOT_REGISTERED).
+     * Split rules per action type (each stakeholderTypeCode must be registered; 422 STAKEHOLDER_TYPE_NOT_REGISTERED). At most 50 rules (accord's decision, D24).
      */
     splitRules: Array<SplitRule>;
     /**
@@ -827,11 +882,11 @@ export type GenerateKeysRequest = {
      */
     environment: KeyEnvironment;
     /**
-     * Optional scopes for the pair (not enumerated by the docs).
+     * Optional scopes for the pair (not enumerated by the docs); at most 32 (accord's decision, D24).
      */
     scopes?: Array<string>;
     /**
-     * Optional IP addresses or CIDR ranges the keys are valid from.
+     * Optional IP addresses or CIDR ranges the keys are valid from; at most 100 (accord's decision, D24).
      */
     ipAllowlist?: Array<string>;
     /**
@@ -944,7 +999,7 @@ export type PartnerId = ObjectId;
 export type KeyId = ObjectId;
 
 /**
- * accord's decision (D19). 1-based page number.
+ * accord's decision (D19, D24). 1-based page number, at most 10000.
  */
 export type Page = number;
 
@@ -1270,7 +1325,7 @@ export type ListTransactionsData = {
     path?: never;
     query?: {
         /**
-         * accord's decision (D19). 1-based page number.
+         * accord's decision (D19, D24). 1-based page number, at most 10000.
          */
         page?: number;
         /**
@@ -1373,7 +1428,7 @@ export type ListUsersData = {
     path?: never;
     query?: {
         /**
-         * accord's decision (D19). 1-based page number.
+         * accord's decision (D19, D24). 1-based page number, at most 10000.
          */
         page?: number;
         /**

@@ -70,7 +70,7 @@ export type DeliveryId = string;
 export type ProductId = string;
 
 /**
- * Catalog category id, a positive integer (the docs query with `category_id=1`).
+ * Catalog category id, a positive integer up to 2147483647 (the docs query with `category_id=1`; the upper bound is accord's decision, D30).
  */
 export type CategoryId = number;
 
@@ -933,7 +933,7 @@ export type XTimestamp = number;
 export type IdempotencyKey = string;
 
 /**
- * 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+ * 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
  */
 export type Page = number;
 
@@ -1027,7 +1027,7 @@ export type ListCategoriesData = {
     path?: never;
     query?: {
         /**
-         * 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+         * 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
          */
         page?: number;
         /**
@@ -1095,7 +1095,7 @@ export type ListProductsData = {
          */
         category_id?: CategoryId;
         /**
-         * 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+         * 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
          */
         page?: number;
         /**
@@ -1235,7 +1235,7 @@ export type ListOrdersData = {
          */
         created_to?: string;
         /**
-         * 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+         * 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
          */
         page?: number;
         /**
@@ -1666,7 +1666,7 @@ export type ListPayoutsData = {
     path?: never;
     query?: {
         /**
-         * 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+         * 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
          */
         page?: number;
         /**
@@ -1927,7 +1927,7 @@ export type ListTransactionsData = {
          */
         order_id?: OrderId;
         /**
-         * 1-based page number. A page past the last one returns an empty `data` array (accord's decision, D15).
+         * 1-based page number, at most 10000. A page past the last one returns an empty `data` array (accord's decision, D15, D30).
          */
         page?: number;
         /**

@@ -41,12 +41,12 @@ export function actionHandlers(ctx: SandboxContext): Pick<SirGivingHandlers, 'su
       const caller = callerOf(state);
       return ctx.store.transaction(() => {
         if (ctx.faults.take('action_internal_error')) throw new ProviderError(500, 'INTERNAL_ERROR', 'Forced failure (sandbox fault action_internal_error): nothing was drawn; retry the request.');
-        const tokens = body.tokens ?? tokensFor(body.value!);
+        const tokens = 'tokens' in body ? body.tokens : tokensFor(body.value);
         const partner = partnerOf(ctx, caller.partnerId)!;
         if (!partner.stakeholderTypeCodes.includes(body.stakeholderTypeCode)) {
           throw new ProviderError(422, 'STAKEHOLDER_TYPE_NOT_REGISTERED', `stakeholderTypeCode '${body.stakeholderTypeCode}' is not registered for this partner; registered: ${partner.stakeholderTypeCodes.join(', ')}.`);
         }
-        const user = body.userId ? requireUser(ctx, caller.dataset, body.userId) : findOrCreateUser(ctx, caller.dataset, body.externalUserId!);
+        const user = 'userId' in body ? requireUser(ctx, caller.dataset, body.userId) : findOrCreateUser(ctx, caller.dataset, body.externalUserId);
         const campaignId = body.campaignId ? requireCampaign(ctx, caller.dataset, body.campaignId).id : defaultCampaignId(ctx, caller.dataset);
         const id = objectId(ctx);
         const draw = book(ctx, caller.dataset, { type: 'ACTION_DRAW', direction: 'DEBIT', tokens, actionId: id });
@@ -55,9 +55,9 @@ export function actionHandlers(ctx: SandboxContext): Pick<SirGivingHandlers, 'su
           status: 'COMPLETED',
           stakeholderTypeCode: body.stakeholderTypeCode,
           tokens,
-          value: body.value ?? null,
+          value: 'value' in body ? body.value : null,
           userId: user.id,
-          externalUserId: body.externalUserId ?? null,
+          externalUserId: 'externalUserId' in body ? body.externalUserId : null,
           campaignId,
           metadata: body.metadata ?? {},
           transactionId: draw.id,

@@ -5,6 +5,7 @@ import { bundleSpec, type OpenApiDocument } from '../contracts/bundle.ts';
 import { compareSpecs, summarize } from './compare.ts';
 import { bundleSpecAt, DiffInputError, resolveCommit } from './git.ts';
 import type { DiffReport } from './types.ts';
+import { assertOpenApi31 } from './validate-side.ts';
 
 export interface DiffOptions {
   /** Top folder of the git work tree. */
@@ -32,6 +33,8 @@ export async function diffProvider(o: DiffOptions): Promise<DiffReport> {
       throw new DiffInputError(`${(err as Error).message.split('\n')[0]}`);
     }
   }
+  await assertOpenApi31(baseDoc, o.specRel, o.base);
+  await assertOpenApi31(headDoc, o.specRel, o.head ?? 'the working tree');
   const changes = compareSpecs(baseDoc, headDoc);
   const summary = summarize(changes);
   return {

@@ -183,6 +183,23 @@ describe('accord diff usage errors: exit 2, one line', () => {
     expect(r.stderr.trimEnd()).toMatch(want);
   });
 
+  it.each([
+    { side: 'head (the working tree)', args: ['--base', 'HEAD'], want: /^accord: specs\/starship\/openapi\.yaml at the working tree is not valid OpenAPI 3\.1 \(\/info must NOT have unevaluated properties "reworded; renamed"\): fix it/ },
+    { side: 'base (a commit)', args: ['--base', 'HEAD', '--head', 'HEAD~1'], want: /^accord: specs\/starship\/openapi\.yaml at HEAD is not valid OpenAPI 3\.1 / },
+  ])('refuses an invalid $side with one line, exit 2', async ({ args, want }) => {
+    const broken = starshipRepo();
+    const file = path.join(broken, 'specs', 'starship', 'openapi.yaml');
+    // A comma inside a flow mapping: YAML reads a junk key under info.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^info:\n/m, 'info: { x-note: Head, reworded; renamed }\ninfo-was:\n').replace(/^info-was:\n[\s\S]*?(?=^\S)/m, ''));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('info: { x-note: Head, reworded; renamed }', "info: { title: T, version: '1', description: Head, reworded; renamed }"));
+    if (args.includes('--head')) git(broken, 'commit', '-q', '-am', 'broken info');
+    const r = await accord('diff', 'starship', ...args, '--repo', broken);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.trimEnd()).toMatch(want);
+  });
+
   it('--rules lists every rule', async () => {
     const r = await accord('diff', '--rules');
     expect(r.code).toBe(0);

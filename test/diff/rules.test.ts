@@ -8,6 +8,7 @@ import { bundleSpec } from '../../contracts/bundle.ts';
 import { compareSpecs } from '../../diff/compare.ts';
 import { RULES } from '../../diff/rules/index.ts';
 import type { Level } from '../../diff/types.ts';
+import { openApi31Problem } from '../../diff/validate-side.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
@@ -351,5 +352,23 @@ describe('accord diff rules', () => {
       ['non-breaking', 'property-removed', 'schema CreateWidget › colour'],
       ['non-breaking', 'property-removed', 'schema CreateWidget › note'],
     ]);
+  });
+});
+
+describe('both sides are OpenAPI 3.1 before they are compared', () => {
+  it.each(fs.readdirSync(FIXTURES).flatMap((f) => ['base', 'head'].map((side) => ({ fixture: f, side }))))('fixture $fixture/$side is valid OpenAPI 3.1', async ({ fixture, side }) => {
+    expect(await openApi31Problem(await bundleSpec(path.join(FIXTURES, fixture, `${side}.yaml`)))).toBeUndefined();
+  });
+
+  const minimal = { openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {} };
+  it.each([
+    { given: 'commas in a flow mapping (junk keys under info)', doc: { ...minimal, info: { title: 't', version: '1', description: 'Head', 'reworded; renamed': null } }, want: /^\/info must NOT have unevaluated properties "reworded; renamed"$/ },
+    { given: 'an OpenAPI 3.0 document', doc: { ...minimal, openapi: '3.0.3' }, want: /^openapi is "3.0.3", expected 3.1.x$/ },
+    { given: 'a parameter without `in`', doc: { ...minimal, paths: { '/x': { get: { parameters: [{ name: 'a', schema: { type: 'string' } }] } } } }, want: /^\/paths\/~1x\/get\/parameters\/0 / },
+    { given: 'a valid document', doc: minimal, want: undefined },
+  ])('$given', async ({ doc, want }) => {
+    const problem = await openApi31Problem(doc);
+    if (want) expect(problem).toMatch(want);
+    else expect(problem).toBeUndefined();
   });
 });

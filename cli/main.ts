@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
+import { ACCORD_VERSION } from './version.ts';
 type Register = (program: Command) => void;
 
 /**
@@ -29,7 +30,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 export async function buildProgram(commandName?: string): Promise<Command> {
   const program = new Command('accord')
     .description('Contract-first toolkit for partner APIs: specs, signers, generators, sandboxes and a contract harness.')
-    .showHelpAfterError('(run with --help for usage)')
+    .version(ACCORD_VERSION, '-V, --version', "print accord's version")
+    // commander's own errors are printed by main() in accord's one-line style, not here
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   const names = commandName && commandName in COMMANDS ? [commandName] : Object.keys(COMMANDS);
   for (const name of names) (await COMMANDS[name]!())(program);
@@ -46,7 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version are "errors" to commander but successes to the user
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      process.stderr.write(`${commanderErrorLine(err, argv[2])}\n`);
       return 2;
     }
     if (err instanceof UsageError) {
@@ -56,4 +60,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`accord: ${(err as Error).message ?? String(err)}\n`);
     return 2;
   }
+}
+
+/** commander's "error: unknown option '--bogus'\n(Did you mean --base?)" as accord's one line. */
+export function commanderErrorLine(err: CommanderError, commandName: string | undefined): string {
+  const message = err.message.replace(/^error:\s*/, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const help = commandName && commandName in COMMANDS ? `accord ${commandName} --help` : 'accord --help';
+  return `accord: ${message} (${help} shows the usage)`;
 }

@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -58,6 +59,26 @@ function prismBin(): string {
   return path.join(path.dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
 }
 
+/** A mock's port is taken by another process: `accord mock` says so in one line (exit 2). */
+export class MockPortInUseError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly port: number,
+  ) {
+    super(`port ${port} (${provider} mock) is in use: stop what listens there or choose another --port-base`);
+    this.name = 'MockPortInUseError';
+  }
+}
+
+/** Resolves when nothing listens on host:port (it binds and lets go), else MockPortInUseError. */
+function assertPortFree(provider: string, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new MockPortInUseError(provider, port) : err));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 async function waitForPort(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -93,6 +114,9 @@ export async function startMocks(providers: readonly Provider[], options: MockOp
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
+    // Prism itself would start, print nothing and exit 13 on a taken port; while the other
+    // process answers, the mock would even look ready. So the ports are checked first.
+    for (const provider of providers) await assertPortFree(provider.id, portBase + provider.portOffset, host);
     for (const provider of providers) {
       const { spec, basePath } = await prismSpec(provider);
       const file = path.join(dir, `${provider.id}.json`);

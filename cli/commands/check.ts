@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import cliProgress from 'cli-progress';
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { CHECKS, selectChecks } from '../../harness/catalogue.ts';
 import { humanReport } from '../../harness/reporters/human.ts';
 import { jsonReport } from '../../harness/reporters/json.ts';
@@ -23,7 +23,7 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('check any implementation of a provider (sandbox, provider, partner server) against the spec, signers and vectors')
-    .argument('[provider]', 'starship, istar, sirgiving or odm')
+    .argument('<provider>', 'starship, istar, sirgiving or odm')
     .option('--base-url <url>', 'base URL of the implementation, including the base path')
     .option('--credentials <file>', 'credentials file (accord-sandbox-credentials/1)')
     .option('--checks <list>', `comma-separated checks (default: all but the opt-in ones)`)
@@ -31,15 +31,14 @@ export function registerCheck(program: Command): void {
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--seed <n>', 'seed for generated inputs', '1')
     .option('--max-examples <n>', 'generated inputs per operation (fuzz, negative data)', '20')
-    .option('--list', 'print the catalogue of checks and exit')
+    .option('--list', 'print the catalogue of checks and exit (no provider needed)')
     .option('--verbose', 'list passing findings too')
-    .action(async (providerName: string | undefined, opts: Record<string, string | boolean | undefined>) => {
-      if (opts.list) {
-        for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(24)} ${c.group.padEnd(12)} ${c.optIn ? '(opt-in) ' : ''}${c.summary}\n`);
-        process.exitCode = 0;
-        return;
-      }
-      if (!providerName) throw new UsageError('name the provider: accord check <starship|istar|sirgiving|odm> --base-url URL --credentials FILE');
+    // --list answers before commander asks for the (required) provider: exit 0 through main().
+    .on('option:list', () => {
+      for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(24)} ${c.group.padEnd(12)} ${c.optIn ? '(opt-in) ' : ''}${c.summary}\n`);
+      throw new CommanderError(0, 'accord.listed', 'catalogue listed');
+    })
+    .action(async (providerName: string, opts: Record<string, string | boolean | undefined>) => {
       const [provider] = providersFromArgs([providerName]);
       if (!opts.baseUrl) throw new UsageError('--base-url is required (e.g. http://127.0.0.1:4101/api/v1/partner)');
       if (!opts.credentials) throw new UsageError('--credentials is required (the sandbox writes .accord/sandbox/credentials.json)');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getProvider } from '../../contracts/providers.ts';
-import { MOCK_PORT_BASE, startMocks } from '../../mocks/prism.ts';
+import { MOCK_PORT_BASE, MockPortInUseError, startMocks } from '../../mocks/prism.ts';
 import { UsageError } from '../errors.ts';
 import { providersFromArgs } from '../providers-arg.ts';
 
@@ -37,23 +37,42 @@ export function registerMock(program: Command): void {
       if (!Number.isInteger(portBase) || portBase < 1 || portBase > 65532) throw new UsageError(`--port-base must be a port number, got "${opts.portBase}"`);
       if (opts.seed !== undefined && !opts.dynamic) throw new UsageError('--seed only applies with --dynamic');
       const providers = providersFromArgs(names);
-      const set = await startMocks(providers, {
-        portBase,
-        ...(opts.dynamic ? { dynamic: true } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.verbose ? { log: (p: string, line: string) => process.stdout.write(`[${p}] ${line}\n`) } : {}),
-      });
+      let set;
+      try {
+        set = await startMocks(providers, {
+          portBase,
+          ...(opts.dynamic ? { dynamic: true } : {}),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.verbose ? { log: (p: string, line: string) => process.stdout.write(`[${p}] ${line}\n`) } : {}),
+        });
+      } catch (err) {
+        if (err instanceof MockPortInUseError) throw new UsageError(err.message);
+        throw err;
+      }
       for (const m of set.mocks) {
         process.stdout.write(`${m.provider.padEnd(9)} ${m.url}\n          ${exampleCurl(m.provider, m.url)}\n`);
       }
       process.stdout.write('Prism mocks running; Ctrl-C stops them.\n');
-      await new Promise<void>((resolve) => {
+      const running = set;
+      let stopping = false;
+      await new Promise<void>((resolve, reject) => {
         const shutdown = () => {
+          stopping = true;
           process.stdout.write('\nstopping mocks…\n');
-          void set.stop().then(resolve);
+          void running.stop().then(resolve);
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
+        // A Prism that dies while serving ends the command with one line, not a silent exit.
+        for (const m of running.mocks) {
+          m.process.once('exit', (code, signal) => {
+            if (stopping) return;
+            stopping = true;
+            process.off('SIGINT', shutdown);
+            process.off('SIGTERM', shutdown);
+            void running.stop().then(() => reject(new UsageError(`the ${m.provider} mock (Prism) stopped (${signal ?? `exit code ${code}`}); run accord mock ${m.provider} --verbose to see its log`)));
+          });
+        }
       });
       process.exitCode = 0;
     });

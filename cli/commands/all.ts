@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { PROVIDERS } from '../../contracts/providers.ts';
 import { stdoutWrite, type StepResult } from '../step.ts';
 import { checkEmbeddedSandbox } from '../../harness/embedded.ts';
+import type { RunReport } from '../../harness/run.ts';
 import { checkGenerated } from './generate.ts';
 import { lintSpecs } from './lint.ts';
 import { validateSpecs } from './validate.ts';
@@ -22,16 +23,31 @@ const STEPS: Array<() => StepResult | Promise<StepResult>> = [
 
 /** The contract harness (default checks) against the four embedded sandboxes. */
 async function harnessAgainstSandboxes(): Promise<StepResult> {
-  let passed = 0;
-  let failed = 0;
+  const reports: Array<{ provider: string; report: HarnessCounts }> = [];
   for (const provider of PROVIDERS) {
     const report = await checkEmbeddedSandbox(provider);
-    passed += report.passed;
-    failed += report.failed;
-    stdoutWrite(`${report.failed ? 'FAIL' : 'ok  '} check ${provider.id}: ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped`);
+    reports.push({ provider: provider.id, report });
+    stdoutWrite(harnessLine(provider.id, report));
     for (const f of report.findings.filter((x) => x.outcome === 'fail')) stdoutWrite(`  ${f.check} ${f.subject}: ${f.reason}`);
   }
-  return { name: 'check', ok: failed === 0, detail: `contract harness against the 4 sandboxes: ${passed} passed, ${failed} failed` };
+  return harnessStep(reports);
+}
+
+type HarnessCounts = Pick<RunReport, 'passed' | 'failed' | 'skipped'>;
+
+/** One provider's line: what was checked and how it came out, skipped findings included. */
+export function harnessLine(provider: string, r: HarnessCounts): string {
+  return `${r.failed ? 'FAIL' : 'ok  '} check ${provider}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (findings of accord check against the embedded ${provider} sandbox)`;
+}
+
+/** The summary row of the harness step: totals over the providers, skipped findings included. */
+export function harnessStep(reports: ReadonlyArray<{ provider: string; report: HarnessCounts }>): StepResult {
+  const sum = (k: keyof HarnessCounts) => reports.reduce((n, r) => n + r.report[k], 0);
+  return {
+    name: 'check',
+    ok: sum('failed') === 0,
+    detail: `contract harness against the ${reports.length} sandboxes: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped (a skip is a check that does not apply to an operation; accord check --verbose lists them)`,
+  };
 }
 
 export async function runAll(): Promise<StepResult[]> {

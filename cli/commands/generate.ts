@@ -24,7 +24,8 @@ export async function checkGenerated(providers: readonly Provider[], write: Writ
   for (const p of providers) {
     const r = await checkProvider(p);
     stale.push(...r.stale);
-    write(`${r.stale.length ? 'STALE' : 'fresh'} ${p.id.padEnd(9)} ${seconds(r.ms)}`);
+    // generated/ regenerated in memory and compared with the committed files
+    write(`${r.stale.length ? 'FAIL' : 'ok  '} generated ${p.id}: ${r.stale.length ? `${r.stale.length} files out of date with specs/${p.id}/` : `up to date with specs/${p.id}/`} (regenerated in memory and compared, ${seconds(r.ms)})`);
     for (const f of r.stale) write(`  ${f}`);
   }
   if (stale.length) write(`generated/ is out of date with specs/: run \`make generate\` and commit the result.`);

@@ -30,10 +30,31 @@ export interface PostmanProviderConfig {
   /** Operations under a path prefix that authenticate with other credentials (security scheme → variable). */
   surfaces?: ReadonlyArray<{ pathPrefix: string; variables: Record<string, string> }>;
   credentials: readonly CredentialVariable[];
+  /**
+   * The flow's declared outcomes: the operations that, run in collection order on a fresh accord
+   * sandbox, answer a status other than their success status, and why. Every other request's test
+   * expects its operation's success status, so a refused credential fails the run.
+   */
+  expected?: Readonly<Record<string, { status: number; code: string; why: string }>>;
+  /** Operations moved, in this order, into a last folder: a flow that ends a resource runs after the ones that use it. */
+  lastFolder?: { name: string; description: string; operations: readonly string[] };
+  /**
+   * A value the provider hands out of band (ODM texts the OTP to the voucher owner): the request
+   * body field that takes it, and where an accord sandbox's control API shows it. Against any
+   * other server the user types it into the variable before the request runs.
+   */
+  outOfBand?: ReadonlyArray<{ variable: string; operation: string; field: string; after: string; control: { path: string; query: Record<string, string>; property: string } }>;
 }
 
 export const POSTMAN_CONFIG: Record<ProviderId, PostmanProviderConfig> = {
   starship: {
+    expected: {
+      cancelOrder: {
+        status: 409,
+        code: 'ORDER_NOT_CANCELLABLE',
+        why: 'it cancels the order createOrder placed; the example product is in stock, so that order is already DELIVERED (201), and only PENDING or PROCESSING orders can be cancelled',
+      },
+    },
     schemes: [
       { id: 'starship-hmac-v1', keyVariables: { apiKey: 'signingSecret' } },
       { id: 'starship-hmac-concat', keyVariables: { apiKey: 'apiSecret' } },
@@ -53,6 +74,10 @@ export const POSTMAN_CONFIG: Record<ProviderId, PostmanProviderConfig> = {
     credentials: [{ variable: 'apiKey', role: 'default', from: 'credentials.apiKey', secret: true, description: 'API-Key (iStar requests are not signed)' }],
   },
   sirgiving: {
+    expected: {
+      createUser: { status: 409, code: 'USER_ALREADY_EXISTS', why: "submitAction, earlier in the run, already created user-8842 from the action's externalUserId" },
+      rotatePartnerKeys: { status: 409, code: 'API_KEY_ALREADY_REVOKED', why: 'it rotates the key pair that revokePartnerKeys, just before it, revoked' },
+    },
     schemes: [{ id: 'sirgiving-hmac', keyVariables: { partnerKey: 'signingSecret' } }],
     credentials: [
       { variable: 'partnerKey', role: 'default', from: 'credentials.partnerKey', secret: true, description: 'X-Partner-Key: the sk_ key (signed) or the pk_ key (unsigned, publishable scope only)' },
@@ -61,6 +86,21 @@ export const POSTMAN_CONFIG: Record<ProviderId, PostmanProviderConfig> = {
     ],
   },
   odm: {
+    // The redemption flow runs on the voucher the run issued: validate (an OTP is sent), claim part
+    // of it with that OTP, read the claim; only then is the voucher cancelled.
+    lastFolder: { name: 'partner-vouchers: cancel', description: 'Cancels the voucher the run issued, after the merchant redemption flow used it.', operations: ['cancelVoucher'] },
+    outOfBand: [
+      {
+        variable: 'otp',
+        operation: 'createClaim',
+        field: 'otp',
+        after: 'validateVoucher',
+        control: { path: '/otp', query: { validation_id: 'validation_id' }, property: 'otp' },
+      },
+    ],
+    expected: {
+      resendOtp: { status: 429, code: 'RATE_LIMITED', why: 'one OTP resend per 60 s per validation (D12), and the run resends right after validateVoucher sent the OTP' },
+    },
     schemes: [{ id: 'odm-ed25519', keyVariables: { apiKey: 'privateKey', merchantApiKey: 'merchantPrivateKey' } }],
     // D3: merchant API credentials call /merchant/v1 with the same headers as partner credentials.
     surfaces: [{ pathPrefix: '/merchant/', variables: { ApiKey: 'merchantApiKey' } }],

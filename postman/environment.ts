@@ -42,13 +42,18 @@ function fieldOf(credential: SandboxCredential | undefined, from: string): strin
 }
 
 /** The environment's variables; with `fill`, the credential values of the given roles. */
-export function environmentValues(generated: GeneratedCollection, baseUrl: string, fill?: CredentialsByRole): PmEnvironmentValue[] {
+export function environmentValues(generated: GeneratedCollection, baseUrl: string, fill?: CredentialsByRole, environment?: string): PmEnvironmentValue[] {
   const config = POSTMAN_CONFIG[generated.provider.id];
   const values: PmEnvironmentValue[] = [{ key: 'baseUrl', value: baseUrl, type: 'default', enabled: true }];
   for (const c of config.credentials) values.push({ key: c.variable, value: fill ? (fieldOf(fill[c.role], c.from) ?? '') : '', type: c.secret ? 'secret' : 'default', enabled: true });
   if (config.schemeVariable) {
     const scheme = fill?.default?.signing?.scheme ?? generated.scriptConfig.defaultScheme ?? '';
     values.push({ key: config.schemeVariable.name, value: scheme, type: 'default', enabled: true });
+  }
+  // Where out-of-band values (ODM's OTP) can be read: an accord sandbox's control API, beside its base URL.
+  if (config.outOfBand?.length) {
+    const local = environment === 'accord-sandbox' || fill !== undefined;
+    values.push({ key: 'accordControlUrl', value: local && /^https?:\/\//.test(baseUrl) ? `${new URL(baseUrl).origin}/_accord` : '', type: 'default', enabled: true });
   }
   return values;
 }
@@ -67,7 +72,7 @@ export function buildEnvironment(generated: GeneratedCollection, environment: st
   return {
     id: stableUuid(`${generated.provider.id}:environment:${environment}`),
     name: `${generated.contract.title} — ${LABELS[environment] ?? environment}`,
-    values: environmentValues(generated, (options.baseUrl ?? server!.url).replace(/\/$/, ''), options.fill),
+    values: environmentValues(generated, (options.baseUrl ?? server!.url).replace(/\/$/, ''), options.fill, environment),
     _postman_variable_scope: 'environment',
   };
 }

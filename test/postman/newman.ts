@@ -48,6 +48,9 @@ export interface NewmanRun {
 
 let counter = 0;
 
+/** A read of an accord sandbox's control API made from a test script (pm.sendRequest). */
+export const isControlRead = (e: NewmanExecution) => String(e.request?.url ?? '').includes('/_accord/');
+
 /** Runs a collection with newman; not concurrent-safe (it captures process.stdout while it runs). */
 export async function runNewman(options: { collection: object; environment?: object; folder?: string; delayRequest?: number }, dir: string): Promise<NewmanRun> {
   const n = ++counter;
@@ -86,7 +89,9 @@ export async function runNewman(options: { collection: object; environment?: obj
     jsonText,
     json: JSON.parse(jsonText),
     console: consoleMessages,
-    byItem: new Map(summary.run.executions.map((e) => [e.item.id, e])),
+        // newman reports a script's pm.sendRequest (ODM's OTP read from the control API) as a second
+    // execution of the same item, and shows that request on both: the first is the item's answer.
+    byItem: new Map([...summary.run.executions].reverse().map((e) => [e.item.id, e])),
   };
 }
 

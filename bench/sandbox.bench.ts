@@ -312,7 +312,7 @@ export default async function sandboxBench(report: Report): Promise<void> {
     const { startMocks } = await import('../mocks/prism.ts');
     mocks = await startMocks([starship], { portBase: prismPort - starship.portOffset });
     const mock = mocks.mocks[0]!;
-    const prism: Target = { name: 'prism', label: 'prism', origin: `http://127.0.0.1:${mock.port}`, pid: mock.process.pid!, credential: memory.credential };
+    const prism: Target = { name: 'prism', label: 'prism', origin: `http://127.0.0.1:${mock.prismPort}`, pid: mock.process.pid!, credential: memory.credential };
     const sandboxes: Target[] = [
       { name: 'sandbox', label: 'sandbox (in memory)', origin: memory.url, pid: memory.child.pid!, credential: memory.credential },
       { name: 'sandbox-disk', label: 'sandbox (data folder)', origin: disk.url, pid: disk.child.pid!, credential: disk.credential },

@@ -13,6 +13,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { serve, type ServerType } from '@hono/node-server';
+import { mockFront } from './front.ts';
 import { bundleSpec } from '../contracts/bundle.ts';
 import type { Provider } from '../contracts/providers.ts';
 
@@ -36,6 +38,9 @@ export interface RunningMock {
   /** Base URL including the provider's base path, ready for a generated client. */
   url: string;
   process: ChildProcess;
+  /** The port Prism itself listens on (loopback only): the public port is accord's router in front of it (mocks/front.ts). */
+  prismPort: number;
+  front: ServerType;
 }
 
 export interface MockSet {
@@ -79,6 +84,18 @@ function assertPortFree(provider: string, port: number, host: string): Promise<v
   });
 }
 
+/** A loopback port nothing listens on right now, for Prism behind the front. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 async function waitForPort(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -104,6 +121,7 @@ export async function startMocks(providers: readonly Provider[], options: MockOp
       mocks.map(
         (m) =>
           new Promise<void>((resolve) => {
+            m.front.close();
             if (m.process.exitCode !== null || m.process.signalCode !== null) return resolve();
             m.process.once('exit', () => resolve());
             m.process.kill('SIGTERM');
@@ -122,7 +140,8 @@ export async function startMocks(providers: readonly Provider[], options: MockOp
       const file = path.join(dir, `${provider.id}.json`);
       fs.writeFileSync(file, JSON.stringify(spec));
       const port = portBase + provider.portOffset;
-      const args = [prismBin(), 'mock', file, '--port', String(port), '--host', host, '--errors', 'false'];
+      const prismPort = await freeLoopbackPort();
+      const args = [prismBin(), 'mock', file, '--port', String(prismPort), '--host', '127.0.0.1', '--errors', 'false'];
       if (options.dynamic) args.push('--dynamic');
       if (options.seed !== undefined) args.push('--seed', options.seed);
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
@@ -130,9 +149,14 @@ export async function startMocks(providers: readonly Provider[], options: MockOp
         stream?.setEncoding('utf8');
         stream?.on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach((line) => options.log?.(provider.id, line)));
       }
-      mocks.push({ provider: provider.id, port, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}${basePath}`, process: child });
+      const front = await new Promise<ServerType>((resolve, reject) => {
+        // the global Request/Response stay as they are: tests and clients share this process
+        const server = serve({ fetch: mockFront(provider, `http://127.0.0.1:${prismPort}`).fetch, port, hostname: host, overrideGlobalObjects: false }, () => resolve(server));
+        server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new MockPortInUseError(provider.id, port) : err));
+      });
+      mocks.push({ provider: provider.id, port, prismPort, front, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}${basePath}`, process: child });
     }
-    await Promise.all(mocks.map((m) => waitForPort(`http://${host}:${m.port}/`, m.process)));
+    await Promise.all(mocks.map((m) => waitForPort(`http://127.0.0.1:${m.prismPort}/`, m.process)));
   } catch (err) {
     await stop();
     throw err;

@@ -52,6 +52,7 @@ export function registerMock(program: Command): void {
       for (const m of set.mocks) {
         process.stdout.write(`${m.provider.padEnd(9)} ${m.url}\n          ${exampleCurl(m.provider, m.url)}\n`);
       }
+      process.stdout.write("invalid requests get the provider's error envelope and documented 400 code (accord's router in front of Prism); valid ones Prism's examples.\n");
       process.stdout.write('Prism mocks running; Ctrl-C stops them.\n');
       const running = set;
       let stopping = false;

@@ -15,8 +15,15 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean docs chromium
 
+# npm ci prints nothing for about 2 minutes on a fresh clone: a line every PROGRESS_EVERY seconds
+# says it still runs (test/cli/make-progress.test.ts).
+PROGRESS_EVERY ?= 10
 $(DEPS): package-lock.json package.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@echo "installing dependencies: npm ci (about 2 minutes on a fresh clone)"
+	@npm ci --no-audit --no-fund --loglevel=error & pid=$$!; s=0; \
+	  while kill -0 $$pid 2>/dev/null; do sleep 1; s=$$((s + 1)); \
+	    if [ $$((s % $(PROGRESS_EVERY))) -eq 0 ] && kill -0 $$pid 2>/dev/null; then echo "  npm ci still installing ($$s s)"; fi; done; \
+	  wait $$pid
 	@touch $@
 
 deps: $(DEPS)

@@ -34,8 +34,14 @@ export async function buildProgram(commandName?: string): Promise<Command> {
     // commander's own errors are printed by main() in accord's one-line style, not here
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
-  const names = commandName && commandName in COMMANDS ? [commandName] : Object.keys(COMMANDS);
-  for (const name of names) (await COMMANDS[name]!())(program);
+  const names = commandName && commandName in COMMANDS ? [commandName] : commandName === '--version' || commandName === '-V' ? [] : Object.keys(COMMANDS);
+  // The first run compiles accord's TypeScript (tsx caches it): on a terminal, say so when it takes a while.
+  const slow = process.stderr.isTTY ? setTimeout(() => process.stderr.write(`accord: loading ${names.length === 1 ? names[0] : 'the commands'}… (the first run compiles accord's TypeScript sources; later runs start faster)\n`), 2000) : undefined;
+  try {
+    for (const name of names) (await COMMANDS[name]!())(program);
+  } finally {
+    clearTimeout(slow);
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

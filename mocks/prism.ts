@@ -30,6 +30,8 @@ export interface MockOptions {
   host?: string;
   /** Receives Prism's own log lines (default: dropped). */
   log?: (provider: string, line: string) => void;
+  /** Called as each mock starts answering (Prism takes 10-30 s to start). */
+  onReady?: (provider: string) => void;
 }
 
 export interface RunningMock {
@@ -96,6 +98,11 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** Every mock's public port is free, else MockPortInUseError (before anything starts). */
+export async function assertPortsFree(providers: readonly Provider[], portBase: number, host = '127.0.0.1'): Promise<void> {
+  for (const provider of providers) await assertPortFree(provider.id, portBase + provider.portOffset, host);
+}
+
 async function waitForPort(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -134,7 +141,7 @@ export async function startMocks(providers: readonly Provider[], options: MockOp
   try {
     // Prism itself would start, print nothing and exit 13 on a taken port; while the other
     // process answers, the mock would even look ready. So the ports are checked first.
-    for (const provider of providers) await assertPortFree(provider.id, portBase + provider.portOffset, host);
+    await assertPortsFree(providers, portBase, host);
     for (const provider of providers) {
       const { spec, basePath } = await prismSpec(provider);
       const file = path.join(dir, `${provider.id}.json`);
@@ -156,7 +163,7 @@ export async function startMocks(providers: readonly Provider[], options: MockOp
       });
       mocks.push({ provider: provider.id, port, prismPort, front, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}${basePath}`, process: child });
     }
-    await Promise.all(mocks.map((m) => waitForPort(`http://127.0.0.1:${m.prismPort}/`, m.process)));
+    await Promise.all(mocks.map((m) => waitForPort(`http://127.0.0.1:${m.prismPort}/`, m.process).then(() => options.onReady?.(m.provider))));
   } catch (err) {
     await stop();
     throw err;

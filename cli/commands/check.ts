@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import cliProgress from 'cli-progress';
 import { CommanderError, type Command } from 'commander';
 import { CHECKS, selectChecks } from '../../harness/catalogue.ts';
 import { humanReport } from '../../harness/reporters/human.ts';
@@ -8,6 +7,7 @@ import { junitReport } from '../../harness/reporters/junit.ts';
 import { runChecks } from '../../harness/run.ts';
 import { buildTarget, readCredentialsFile, TargetError } from '../../harness/target.ts';
 import { UsageError } from '../errors.ts';
+import { startProgress } from '../progress.ts';
 import { providersFromArgs } from '../providers-arg.ts';
 
 const REPORTERS = { human: humanReport, json: jsonReport, junit: junitReport } as const;
@@ -59,16 +59,17 @@ export function registerCheck(program: Command): void {
         if (err instanceof TargetError) throw new UsageError(err.message);
         throw err;
       }
-      const showBar = opts.reporter === 'human' && process.stderr.isTTY;
-      const bar = showBar ? new cliProgress.SingleBar({ format: 'accord check {bar} {value}/{total} {check}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
-      const report = await runChecks(target, checks, { seed, maxExamples }, {
-        onCheckStart: (check, i, total) => {
-          if (bar) i === 0 ? bar.start(total, 0, { check: check.id }) : bar.update(i, { check: check.id });
-          else if (opts.reporter === 'human') process.stderr.write(`running ${check.id} (${i + 1}/${total})\n`);
-        },
-        onCheckEnd: () => void 0,
-      });
-      bar?.stop();
+      // On stderr, so a json or junit report on stdout stays clean; a long check (fuzz) keeps saying it runs.
+      const progress = startProgress('accord check', checks.length);
+      let report;
+      try {
+        report = await runChecks(target, checks, { seed, maxExamples }, {
+          onCheckStart: (check, i) => progress.update(i, check.id),
+          onCheckEnd: () => void 0,
+        });
+      } finally {
+        progress.stop();
+      }
       const text = reporter(report, { verbose: Boolean(opts.verbose) });
       if (opts.output) fs.writeFileSync(String(opts.output), text);
       else process.stdout.write(text);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { getProvider } from '../../contracts/providers.ts';
-import { MOCK_PORT_BASE, MockPortInUseError, startMocks } from '../../mocks/prism.ts';
+import { assertPortsFree, MOCK_PORT_BASE, MockPortInUseError, startMocks } from '../../mocks/prism.ts';
 import { UsageError } from '../errors.ts';
+import { startProgress } from '../progress.ts';
 import { providersFromArgs } from '../providers-arg.ts';
 
 /** One example request per provider: its first GET without path parameters. */
@@ -38,8 +39,20 @@ export function registerMock(program: Command): void {
       if (opts.seed !== undefined && !opts.dynamic) throw new UsageError('--seed only applies with --dynamic');
       const providers = providersFromArgs(names);
       let set;
+      const ready: string[] = [];
+      try {
+        await assertPortsFree(providers, portBase);
+      } catch (err) {
+        if (err instanceof MockPortInUseError) throw new UsageError(err.message);
+        throw err;
+      }
+      const progress = startProgress('starting Prism (10-30 s)', providers.length, { detail: `for ${providers.map((p) => p.id).join(', ')}` });
       try {
         set = await startMocks(providers, {
+          onReady: (p) => {
+            ready.push(p);
+            progress.update(ready.length, `ready: ${ready.join(', ')}`);
+          },
           portBase,
           ...(opts.dynamic ? { dynamic: true } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
@@ -48,6 +61,8 @@ export function registerMock(program: Command): void {
       } catch (err) {
         if (err instanceof MockPortInUseError) throw new UsageError(err.message);
         throw err;
+      } finally {
+        progress.stop();
       }
       for (const m of set.mocks) {
         process.stdout.write(`${m.provider.padEnd(9)} ${m.url}\n          ${exampleCurl(m.provider, m.url)}\n`);

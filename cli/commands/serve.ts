@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { REPO_ROOT } from '../../contracts/providers.ts';
 import { mask, SANDBOX_PORT_BASE, serveSandboxes } from '../../sandbox/serve.ts';
 import { UsageError } from '../errors.ts';
+import { startProgress } from '../progress.ts';
 import { providersFromArgs } from '../providers-arg.ts';
 
 export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.accord', 'sandbox');
@@ -25,14 +26,17 @@ export function registerServe(program: Command): void {
       const scale = opts.rateLimitScale === undefined ? undefined : Number(opts.rateLimitScale);
       if (scale !== undefined && !(scale > 0)) throw new UsageError(`--rate-limit-scale must be a positive number, got "${opts.rateLimitScale}"`);
       const dataDir = path.resolve(opts.dataDir);
-      const running = await serveSandboxes(providersFromArgs(names), {
+      const providers = providersFromArgs(names);
+      // A first start opens (or creates) each data folder and seeds it: say so while it happens.
+      const progress = startProgress('starting the sandboxes', 1, { detail: `${providers.map((p) => p.id).join(', ')}${opts.memory ? ' (in memory)' : ` (state in ${dataDir})`}` });
+      const running = await serveSandboxes(providers, {
         portBase,
         ...(opts.memory ? {} : { dataDir }),
         credentialsFile: path.resolve(opts.credentials ?? path.join(dataDir, 'credentials.json')),
         ...(scale !== undefined ? { rateLimitScale: scale } : {}),
         ...(opts.productionMode ? { mode: 'production' as const } : {}),
         replaceGlobalFetchClasses: true,
-      });
+      }).finally(() => progress.stop());
       for (const s of running.sandboxes) {
         process.stdout.write(`${s.provider.padEnd(9)} ${s.baseUrl}   (control: ${s.url}/_accord)\n`);
         for (const [role, cred] of Object.entries(s.instance.credentials)) {

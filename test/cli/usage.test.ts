@@ -82,3 +82,28 @@ describe('accord mock on a taken port', () => {
     }
   }, 60_000);
 });
+
+describe('accord mock while Prism starts', () => {
+  it('says what it is starting, and which mocks are ready, before the banner', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'accord.mjs'), 'mock', 'istar', '--port-base', String(port - 1)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${stdout} ${stderr}`)), 60_000);
+        child.stdout.on('data', () => stdout.includes('running') && (clearTimeout(timer), resolve()));
+      });
+      expect(stderr.split('\n')[0]).toMatch(/^starting Prism \(10-30 s\): 0\/1 for istar \(0 s\)$/);
+      expect(stdout).toMatch(/Prism mocks running; Ctrl-C stops them\./);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 90_000);
+});

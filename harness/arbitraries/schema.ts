@@ -153,6 +153,13 @@ function requiredOnly(branch: Schema, root: unknown): string[] | undefined {
   return keys.length === 1 && keys[0] === 'required' ? (flat.schema.required as string[]) : undefined;
 }
 
+/** The properties of a `oneOf` branch that is a complete, closed object (`additionalProperties: false`). */
+function closedProperties(branch: Schema, root: unknown): string[] | undefined {
+  const flat = flatten(branch, root);
+  if (flat.choices.length || flat.schema.additionalProperties !== false) return undefined;
+  return Object.keys(flat.schema.properties ?? {});
+}
+
 /** Removes properties an alternative must not have; undefined when it requires one of them. */
 function forbid(schema: Schema, keys: string[]): Schema | undefined {
   if ((schema.required ?? []).some((k: string) => keys.includes(k))) return undefined;
@@ -173,6 +180,7 @@ export function alternatives(input: unknown, root: unknown, depth = 0): Schema[]
   for (const choice of choices) {
     const next: Schema[] = [];
     const reqs = choice.branches.map((b) => (choice.kind === 'oneOf' ? requiredOnly(b, root) : undefined));
+    const closed = choice.branches.map((b) => (choice.kind === 'oneOf' ? closedProperties(b, root) : undefined));
     for (const alt of alts) {
       choice.branches.forEach((branch, i) => {
         for (const merged of alternatives(branch, root, depth + 1)) {
@@ -182,6 +190,13 @@ export function alternatives(input: unknown, root: unknown, depth = 0): Schema[]
               if (j === i || !keys || !candidate) continue;
               const missing = keys.filter((k) => !(candidate!.required ?? []).includes(k));
               candidate = missing.length ? forbid(candidate, missing) : undefined;
+            }
+            // Complete closed branches exclude each other too: the other branches' own properties
+            // are what "sent together" means for them (SIR Giving's SubmitActionRequest).
+            const own = closed[i];
+            if (own && candidate) {
+              const others = closed.flatMap((keys, j) => (j === i || !keys ? [] : keys.filter((k) => !own.includes(k))));
+              if (others.length) candidate = { ...candidate, [FORBIDDEN]: [...new Set([...(candidate[FORBIDDEN] ?? []), ...others])] };
             }
           }
           if (candidate) next.push(candidate);

@@ -101,6 +101,7 @@ describe('accord mock while Prism starts', () => {
       });
       expect(stderr.split('\n')[0]).toMatch(/^starting Prism \(10-30 s\): 0\/1 for istar \(0 s\)$/);
       expect(stdout).toMatch(/Prism mocks running; Ctrl-C stops them\./);
+      expect(stdout).toContain("invalid requests get the provider's error envelope and documented 400 code");
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -47,6 +47,8 @@ export interface SandboxOptions {
   onResponseViolation?: (violation: ResponseViolation) => void;
   /** Real milliseconds a webhook receiver has to answer. */
   webhookTimeoutMs?: number;
+  /** When set, every control call (/_accord) must send it in X-Accord-Control-Token (sandbox/control.ts). */
+  controlToken?: string;
   /** Starship: production mode forbids X-Automation-Request on writes. */
   mode?: 'sandbox' | 'production';
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { REPO_ROOT } from '../../contracts/providers.ts';
 import { mask, SANDBOX_PORT_BASE, serveSandboxes } from '../../sandbox/serve.ts';
+import { CONTROL_TOKEN_HEADER } from '../../sandbox/control.ts';
 import { UsageError } from '../errors.ts';
 import { providersFromArgs } from '../providers-arg.ts';
 
@@ -18,15 +19,20 @@ export function registerServe(program: Command): void {
     .option('--memory', 'throw-away state (nothing written but the credentials file)')
     .option('--credentials <file>', 'credentials file to write (default <data-dir>/credentials.json)')
     .option('--rate-limit-scale <x>', 'multiply the documented rate limits (e.g. 0.01 to reach them fast)')
+    .option('--host <address>', 'address to listen on; beyond loopback the control API (/_accord) needs a token', '127.0.0.1')
+    .option('--control-token <token>', 'the control token to require (default: a fresh one when --host is not loopback)')
     .option('--production-mode', "behave like production where it differs (Starship's X-Automation-Request ban)")
-    .action(async (names: string[], opts: { portBase: string; dataDir: string; memory?: boolean; credentials?: string; rateLimitScale?: string; productionMode?: boolean }) => {
+    .action(async (names: string[], opts: { portBase: string; dataDir: string; memory?: boolean; credentials?: string; rateLimitScale?: string; productionMode?: boolean; host: string; controlToken?: string }) => {
       const portBase = Number(opts.portBase);
       if (!Number.isInteger(portBase) || portBase < 1 || portBase > 65532) throw new UsageError(`--port-base must be a port number, got "${opts.portBase}"`);
       const scale = opts.rateLimitScale === undefined ? undefined : Number(opts.rateLimitScale);
       if (scale !== undefined && !(scale > 0)) throw new UsageError(`--rate-limit-scale must be a positive number, got "${opts.rateLimitScale}"`);
+      if (opts.controlToken !== undefined && !/^[\x21-\x7E]{16,256}$/.test(opts.controlToken)) throw new UsageError('--control-token must be 16 to 256 printable ASCII characters without spaces');
       const dataDir = path.resolve(opts.dataDir);
       const running = await serveSandboxes(providersFromArgs(names), {
         portBase,
+        host: opts.host,
+        ...(opts.controlToken !== undefined ? { controlToken: opts.controlToken } : {}),
         ...(opts.memory ? {} : { dataDir }),
         credentialsFile: path.resolve(opts.credentials ?? path.join(dataDir, 'credentials.json')),
         ...(scale !== undefined ? { rateLimitScale: scale } : {}),
@@ -41,6 +47,9 @@ export function registerServe(program: Command): void {
         }
       }
       process.stdout.write(`test credentials (full values): ${running.credentialsFile}\n`);
+      // Printed in full, once: it is the key to the control API of a sandbox others can reach, and
+      // the one who started it has to hand it on (it is also in the credentials file, 0600).
+      if (running.controlToken) process.stdout.write(`control API token (send it in ${CONTROL_TOKEN_HEADER}): ${running.controlToken}\n`);
       process.stdout.write(`state: ${opts.memory ? 'in memory' : dataDir}; Ctrl-C stops.\n`);
       await new Promise<void>((resolve) => {
         const shutdown = () => void running.stop().then(resolve);

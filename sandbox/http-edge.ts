@@ -86,7 +86,8 @@ const parserRefusal = (err: Error & { code?: string; rawPacket?: Buffer }): Edge
         : { status: 431, message: `The request headers are too large (more than ${http.maxHeaderSize} bytes in all); send fewer or shorter headers.` };
     }
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
-      return { status: 400, message: 'The request has both Content-Length and Transfer-Encoding (or two Content-Lengths); send one framing.' };
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+      return { status: 400, message: 'The request has both Content-Length and Transfer-Encoding, two Content-Lengths, or a Transfer-Encoding other than chunked; send one framing.' };
     case 'HPE_INVALID_HEADER_TOKEN':
     case 'HPE_LF_EXPECTED':
     case 'HPE_CR_EXPECTED':
@@ -94,7 +95,6 @@ const parserRefusal = (err: Error & { code?: string; rawPacket?: Buffer }): Edge
     case 'HPE_INVALID_URL':
       return { status: 400, message: 'The request target has a byte HTTP does not allow there (a space, a control character or a byte above 0x7F); percent-encode it.' };
     case 'HPE_INVALID_CHUNK_SIZE':
-    case 'HPE_INVALID_TRANSFER_ENCODING':
       return { status: 400, message: 'The chunked body is malformed; check the Transfer-Encoding framing.' };
     default:
       return { status: 400, message: `The request is not valid HTTP/1.1 (${err.code ?? 'unparseable'}); check the request line and headers.` };

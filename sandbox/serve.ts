@@ -61,9 +61,9 @@ export async function serveSandboxes(providers: readonly Provider[], options: Se
   for (const provider of providers) {
     const declaration = SANDBOXES[provider.id];
     if (!declaration) continue;
-    const port = portBase + provider.portOffset;
-    const url = `http://${host}:${port}`;
-    const baseUrl = url + basePathOf(declaration.contract);
+    // Port base 0: every sandbox on a free port (tests).
+    const port = portBase === 0 ? 0 : portBase + provider.portOffset;
+    let baseUrl = `http://${host}:${port}${basePathOf(declaration.contract)}`;
     const instance = createSandbox(provider, declaration, { ...options, baseUrl, ...(controlToken ? { controlToken } : {}) });
     const server = await new Promise<ServerType>((resolve, reject) => {
       // The adapter's own Request/Response are about 3× cheaper per request, but they replace the
@@ -76,8 +76,10 @@ export async function serveSandboxes(providers: readonly Provider[], options: Se
       s.listen(port, host, () => resolve(s));
     });
     const actual = (server.address() as AddressInfo).port;
+    const url = `http://${host}:${actual}`;
+    baseUrl = instance.ctx.baseUrl = url + basePathOf(declaration.contract);
     instance.start();
-    sandboxes.push({ provider: provider.id, url: `http://${host}:${actual}`, baseUrl, instance, server });
+    sandboxes.push({ provider: provider.id, url, baseUrl, instance, server });
   }
   const file: CredentialsFile = {
     format: CREDENTIALS_FORMAT,

@@ -15,23 +15,13 @@ import { SandboxClock } from '../../sandbox/clock.ts';
 import { SANDBOXES } from '../../sandbox/registry.ts';
 import type { OperationCall } from '../../runtime/server/router.ts';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.ts';
+import { expectEnvelope } from './envelope.ts';
 import { clientFor, newKey, raw as starshipRaw } from './starship/support.ts';
 import { client as sirClient } from './sirgiving/support.ts';
 
 const PROVIDERS: ProviderId[] = ['starship', 'istar', 'sirgiving', 'odm'];
 const MiB = 1024 * 1024;
 const DESTINATION = { type: 'bank_account', account_reference: 'acme-settlement-usd' };
-
-/** The shape of a provider's error envelope: every key path of a sample body. */
-function envelopeShape(id: ProviderId): string[] {
-  const sample = SANDBOXES[id]!.http.errors.body({ status: 400, code: 'X', message: 'm', requestId: 'r' });
-  const paths = (v: unknown, at: string): string[] => (v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [`${at}${k}`, ...paths(x, `${at}${k}.`)]) : []);
-  return paths(sample, '').sort();
-}
-export function expectEnvelope(id: ProviderId, body: unknown): void {
-  const paths = (v: unknown, at: string): string[] => (v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [`${at}${k}`, ...paths(x, `${at}${k}.`)]) : []);
-  expect(paths(body, '').sort()).toEqual(envelopeShape(id));
-}
 
 /** A body of `total` bytes in 64 KiB chunks, without Content-Length; `pulled` says how much was read. */
 function chunkedBody(total: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {

@@ -98,7 +98,11 @@ export function mountControl(app: Hono, provider: ProviderSandbox, ctx: SandboxC
       }),
     }),
   );
-  app.get(`${CONTROL_PREFIX}/clock`, (c) => reply(c, clock()));
+  app.get(`${CONTROL_PREFIX}/clock`, (c) => {
+    // A sped-up clock moves without writes: what a test was shown is saved too (committed before the answer).
+    if (!ctx.clock.realSpeed) ctx.clock.onChange?.();
+    return reply(c, clock());
+  });
   app.post(`${CONTROL_PREFIX}/clock/advance`, async (c) => {
     const body = await jsonBody(c);
     if (!body) return bad(c, 'send a JSON object: {"seconds": n}');

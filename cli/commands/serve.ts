@@ -47,9 +47,13 @@ export function registerServe(program: Command): void {
         }
       }
       process.stdout.write(`test credentials (full values): ${running.credentialsFile}\n`);
-      // Printed in full, once: it is the key to the control API of a sandbox others can reach, and
-      // the one who started it has to hand it on (it is also in the credentials file, 0600).
-      if (running.controlToken) process.stdout.write(`control API token (send it in ${CONTROL_TOKEN_HEADER}): ${running.controlToken}\n`);
+      // The key to the control API of a sandbox others can reach: printed in full once, to a
+      // terminal (whoever started it hands it on); masked when stdout is a pipe or a log file, where
+      // secrets never go. It is always in the credentials file (mode 0600).
+      if (running.controlToken) {
+        const shown = process.stdout.isTTY ? running.controlToken : `${mask(running.controlToken)} (full value in the credentials file: providers.<provider>.controlToken)`;
+        process.stdout.write(`control API token (send it in ${CONTROL_TOKEN_HEADER}): ${shown}\n`);
+      }
       process.stdout.write(`state: ${opts.memory ? 'in memory' : dataDir}; Ctrl-C stops.\n`);
       await new Promise<void>((resolve) => {
         const shutdown = () => void running.stop().then(resolve);

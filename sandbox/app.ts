@@ -47,6 +47,12 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
   const store = new SandboxStore(options.dataDir ? path.join(options.dataDir, `${provider.id}.sqlite`) : ':memory:');
   const savedClock = store.getMeta(CLOCK);
   const clock = new SandboxClock(savedClock ? JSON.parse(savedClock) : {});
+  // The clock is committed with the writes of the turn that changed it (an advance is durable once
+  // answered), and a sped-up clock with every commit: what a record was stamped with is never
+  // later than the clock a restart restores (sandbox/clock.ts takes the saved instant as a floor).
+  const saveClock = () => store.setMeta(CLOCK, JSON.stringify(clock.state()));
+  clock.onChange = saveClock;
+  store.commitAlso(CLOCK, () => (clock.realSpeed ? undefined : JSON.stringify(clock.state())));
   const jobs = new JobScheduler(store, clock);
   const ctx: SandboxContext = {
     provider,
@@ -115,7 +121,7 @@ export function createSandbox(provider: Provider, declaration: ProviderSandbox, 
     start: () => jobs.start(),
     close: async () => {
       await jobs.stop();
-      store.setMeta(CLOCK, JSON.stringify(clock.state()));
+      saveClock();
       await store.close();
     },
   };

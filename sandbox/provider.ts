@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import type { Provider } from '../contracts/providers.ts';
 import type { Contract } from '../runtime/contract.ts';
-import type { ProviderError } from '../runtime/server/errors.ts';
+import type { ProviderError, ProviderHttp } from '../runtime/server/errors.ts';
 import type { AnyHandler, Guard, Middleware, OperationCall, ResponseViolation } from '../runtime/server/router.ts';
 import type { SignatureVerificationError } from '../signing/errors.ts';
 import type { SchemeId } from '../signing/types.ts';
@@ -47,6 +47,8 @@ export interface SandboxOptions {
   onResponseViolation?: (violation: ResponseViolation) => void;
   /** Real milliseconds a webhook receiver has to answer. */
   webhookTimeoutMs?: number;
+  /** When set, every control call (/_accord) must send it in X-Accord-Control-Token (sandbox/control.ts). */
+  controlToken?: string;
   /** Starship: production mode forbids X-Automation-Request on writes. */
   mode?: 'sandbox' | 'production';
 }
@@ -71,6 +73,8 @@ export interface RouterFactory {
 export interface ProviderSandbox {
   /** The generated router factory (generated/<provider>/server.ts). */
   router: RouterFactory;
+  /** The provider's error envelope and request ids (providers/<id>/http.ts): answers from below the router use it too. */
+  http: ProviderHttp;
   /** The generated contract (generated/<provider>/contract.ts). */
   contract: Contract;
   /** Seeds data and test credentials into an empty store; returns the credentials by role. */

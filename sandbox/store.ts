@@ -91,6 +91,8 @@ export class SandboxStore {
   /** The latest expiry bound since the last commit (it covers every earlier one). */
   private expireBefore: number | null = null;
   private dropLegacyJobs = false;
+  /** Meta values written with every commit that has other writes (the running clock). */
+  private readonly withEveryCommit = new Map<string, () => string | undefined>();
   /** The commit at the end of this turn, once one is due; shared by every writer and waiter. */
   private turnCommitted: Promise<void> | null = null;
   /** The open transaction's undo log (restores memory if it throws). */
@@ -263,6 +265,14 @@ export class SandboxStore {
   }
 
   /**
+   * Writes meta `key` with every commit that has other writes, when `valueOf` gives a value: state
+   * that changes without writes of its own (a sped-up clock) is then as durable as what used it.
+   */
+  commitAlso(key: string, valueOf: () => string | undefined): void {
+    this.withEveryCommit.set(key, valueOf);
+  }
+
+  /**
    * Resolves once everything written so far is committed: at the end of the current event-loop
    * turn, after that turn's group commit (in memory: at the end of the turn). Responses wait for it.
    */
@@ -282,6 +292,13 @@ export class SandboxStore {
   private flush(): void {
     if (!this.db?.open || !this.commitBatch || this.undo) return;
     if (!this.dirty.size && !this.dirtyIdempotency.size && !this.dirtyMeta.size && this.expireBefore === null && !this.dropLegacyJobs) return;
+    for (const [key, valueOf] of this.withEveryCommit) {
+      const value = valueOf();
+      if (value !== undefined) {
+        this.meta.set(key, value);
+        this.dirtyMeta.set(key, value);
+      }
+    }
     this.commitBatch();
     this.dirty.clear();
     this.dirtyIdempotency.clear();

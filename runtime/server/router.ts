@@ -100,6 +100,42 @@ export function requestTarget(url: string): RequestTarget {
   return q < 0 || q > end ? { path: url.slice(slash, end), query: '' } : { path: url.slice(slash, q), query: url.slice(q + 1, end) };
 }
 
+/**
+ * A body without Content-Length (chunked), read up to `max` bytes: null once it goes over, so a
+ * client streaming 50 MB costs at most `max` bytes of memory (the rest is drained, not kept).
+ */
+async function readLimited(request: Request, max: number): Promise<Uint8Array | null> {
+  const stream = request.body;
+  if (!stream) return EMPTY_BODY;
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      void reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** JSON is UTF-8 (RFC 8259): a charset parameter, when given, must say so. */
+function utf8Charset(contentType: string): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType)?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
+}
+
 const honoPath = (template: string) => template.replace(/\{([^}]+)\}/g, ':$1');
 
 export function createRouter(options: RouterOptions): Hono {
@@ -163,18 +199,16 @@ export function createRouter(options: RouterOptions): Hono {
   }
 
   async function handle(c: Context, operation: ContractOperation, v: OperationValidators, requestId: string, responseHeaders: Record<string, string>): Promise<HandlerResult> {
+    // Over the limit: 413 whatever the framing (the limit is this server's, not an operation's).
+    const tooLarge = () => failure(requestId, 413, errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes; send at most ${maxBody} bytes.`);
     const declared = c.req.header('content-length');
-    if (declared && Number(declared) > maxBody) {
-      return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
-    }
+    if (declared && Number(declared) > maxBody) return tooLarge();
     // A GET or HEAD without Content-Length or Transfer-Encoding has no body: skip reading it (and
     // the full Request object the Node adapter would build just for that). A Fetch Request with
     // these methods cannot carry a body, so in-process calls are unaffected.
     const bodiless = (c.req.method === 'GET' || c.req.method === 'HEAD') && declared === undefined && c.req.header('transfer-encoding') === undefined;
-    const rawBody = bodiless ? EMPTY_BODY : new Uint8Array(await c.req.arrayBuffer());
-    if (rawBody.byteLength > maxBody) {
-      return failure(requestId, documentedStatus(operation.responses, 413, 400), errors.codes.payloadTooLarge, `Request body is larger than ${maxBody} bytes.`);
-    }
+    const rawBody = bodiless ? EMPTY_BODY : declared !== undefined ? new Uint8Array(await c.req.arrayBuffer()) : await readLimited(c.req.raw, maxBody);
+    if (rawBody === null || rawBody.byteLength > maxBody) return tooLarge();
     const call: OperationCall = { c, operation, rawBody, target: requestTarget(c.req.url), requestId, responseHeaders, state: {} };
     for (const guard of options.guards ?? []) {
       try {
@@ -214,9 +248,9 @@ export function createRouter(options: RouterOptions): Hono {
         if (operation.requestBody.required) problems.push('request body is required (application/json)');
       } else {
         const type = c.req.header('content-type') ?? '';
-        if (!/^application\/(.+\+)?json\b/i.test(type)) {
+        if (!/^application\/(.+\+)?json\b/i.test(type) || !utf8Charset(type)) {
           const status = documentedStatus(operation.responses, 415, 400);
-          return failure(requestId, status, (status === 415 && errors.codes.unsupportedMediaType) || errors.codes.validation, `Content-Type must be application/json (got "${type || 'none'}").`);
+          return failure(requestId, status, (status === 415 && errors.codes.unsupportedMediaType) || errors.codes.validation, `Content-Type must be application/json, in UTF-8 (got "${type || 'none'}").`);
         }
         try {
           body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));

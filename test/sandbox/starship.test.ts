@@ -409,7 +409,7 @@ describe('bad input never costs state', () => {
     ['a quantity over 100', JSON.stringify({ ...valid, quantity: 101 }), 'application/json', 400, 'VALIDATION_ERROR'],
     ['a reference over 64 characters', JSON.stringify({ ...valid, reference: 'r'.repeat(65) }), 'application/json', 400, 'VALIDATION_ERROR'],
     ['an empty body', '', 'application/json', 400, 'VALIDATION_ERROR'],
-    ['an oversized body', JSON.stringify({ ...valid, reference: 'x'.repeat(2 * 1024 * 1024) }), 'application/json', 400, 'VALIDATION_ERROR'],
+    ['an oversized body (413: the 1 MiB limit, whatever the framing)', JSON.stringify({ ...valid, reference: 'x'.repeat(2 * 1024 * 1024) }), 'application/json', 413, 'VALIDATION_ERROR'],
     ['a form-encoded body', 'product_id=amazon-gift-50&quantity=1', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 'application/json', 400, 'VALIDATION_ERROR'],
   ])('answers %s with a 4xx in the envelope; wallet and orders unchanged', async (_what, body, type, status, code) => {

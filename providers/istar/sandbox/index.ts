@@ -9,6 +9,7 @@ import { createIStarRouter, type IStarHandlers } from '../../../generated/istar/
 import type { components } from '../../../generated/istar/types.ts';
 import { ProviderError } from '../../../runtime/server/errors.ts';
 import { principalOf, type ProviderSandbox, type SandboxContext } from '../../../sandbox/provider.ts';
+import { http } from '../http.ts';
 
 type Schemas = components['schemas'];
 
@@ -162,6 +163,7 @@ function handlers(ctx: SandboxContext): Partial<IStarHandlers> {
 
 export const istarSandbox: ProviderSandbox = {
   router: createIStarRouter,
+  http,
   contract,
   seed(ctx) {
     const owner = 'acct_default';

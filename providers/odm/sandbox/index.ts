@@ -16,6 +16,7 @@ import { EXPIRE_JOB, expireJob } from './lifecycle.ts';
 import { merchantHandlers } from './redemption.ts';
 import { platformKey, seed } from './seed.ts';
 import { partnerHandlers } from './vouchers.ts';
+import { http } from '../http.ts';
 
 const FAULTS = {
   internal_error: 'the next ODM API call fails with 500 INTERNAL_ERROR after validation, changing nothing (a retry with the same Idempotency-Key then runs)',
@@ -38,6 +39,7 @@ function handlers(ctx: SandboxContext): Record<string, AnyHandler> {
 /** The ODM reference sandbox (port 4103). */
 export const odmSandbox: ProviderSandbox = {
   router: createOdmRouter,
+  http,
   contract,
   seed,
   authenticate,

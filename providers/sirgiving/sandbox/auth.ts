@@ -104,7 +104,7 @@ export function rateLimitCaller(call: OperationCall, ctx: SandboxContext): { key
   if (!key) return { key: 'anonymous' };
   const found = KEY_PATTERN.test(key) ? lookupKey(ctx, key) : undefined;
   const tier = found && partnerOf(ctx, found.pair.partnerId)?.tier;
-  return tier ? { key, tier } : { key: key.slice(0, 200) };
+  return tier ? { key, tier } : { key };
 }
 
 /** "@RequiresSecretKey() … reject pk_ keys with 403 Forbidden" on every x-key-scope: secret operation. */

@@ -20,6 +20,7 @@ import { managementHandlers } from './management.ts';
 import { publicHandlers } from './public.ts';
 import { seed } from './seed.ts';
 import { userHandlers } from './users.ts';
+import { http } from '../http.ts';
 
 function handlers(ctx: SandboxContext): Partial<SirGivingHandlers> {
   return {
@@ -35,6 +36,7 @@ function handlers(ctx: SandboxContext): Partial<SirGivingHandlers> {
 /** The SIR Giving Partner API sandbox (port 4102, base path /api/v1). */
 export const sirgivingSandbox: ProviderSandbox = {
   router: createSirGivingRouter,
+  http,
   contract,
   seed,
   authenticate,

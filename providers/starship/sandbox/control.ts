@@ -7,7 +7,7 @@
  *   POST /_accord/webhooks/{webhook_id}/forward {"url": "http://127.0.0.1:…"}  deliver an API-registered endpoint's events elsewhere
  */
 import type { Context, Hono } from 'hono';
-import { CONTROL_PREFIX } from '../../../sandbox/control.ts';
+import { CONTROL_PREFIX, webhookUrlProblem } from '../../../sandbox/control.ts';
 import type { SandboxContext } from '../../../sandbox/provider.ts';
 import { KIND, type DriftRecord, type ProductRecord } from './model.ts';
 import { injectDrift } from './reconciliation.ts';
@@ -53,7 +53,9 @@ export function mountStarshipControl(app: Hono, ctx: SandboxContext): void {
 
   app.post(`${CONTROL_PREFIX}/webhooks/:webhook_id/forward`, async (c) => {
     const body = await jsonObject(c);
-    if (!body || typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) return bad(c, 'url must be an http(s) URL');
+    if (!body) return bad(c, 'body must be a JSON object: {"url": "http(s)://..."}');
+    const problem = webhookUrlProblem(body.url);
+    if (problem || typeof body.url !== 'string') return bad(c, problem ?? 'url must be an http(s) URL');
     if (!forwardEndpoint(ctx, c.req.param('webhook_id'), body.url)) return reply(c, { error: 'not_found', message: `no webhook endpoint ${c.req.param('webhook_id')}` }, 404);
     return reply(c, { webhook_id: c.req.param('webhook_id'), forwarded_to: body.url });
   });

@@ -20,6 +20,7 @@ import { reconciliationHandlers } from './reconciliation.ts';
 import { seed } from './seed.ts';
 import { walletHandlers } from './wallet.ts';
 import { webhookHandlers } from './webhooks.ts';
+import { http } from '../http.ts';
 
 function handlers(ctx: SandboxContext): Partial<StarshipHandlers> {
   return {
@@ -36,6 +37,7 @@ function handlers(ctx: SandboxContext): Partial<StarshipHandlers> {
 /** The Starship declaration the sandbox core serves (registered in sandbox/registry.ts). */
 export const starshipSandbox: ProviderSandbox = {
   router: createStarshipRouter,
+  http,
   contract,
   seed,
   authenticate,

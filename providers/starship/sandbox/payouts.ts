@@ -37,8 +37,11 @@ export function payoutHandlers(ctx: SandboxContext): Partial<StarshipHandlers> {
       const owner = principalOf(state).owner;
       const wallet = walletOf(ctx, owner);
       if (body.currency !== wallet.currency) throw new ProviderError(400, 'VALIDATION_ERROR', `currency must be the wallet currency (${wallet.currency}), got ${body.currency}.`);
+      // Validated as it will be stored: in cents (the wallet currencies' minor unit). A positive
+      // amount that rounds to 0.00 (4.9e-324, 1e-9) would store a zero payout.
       const cents = toCents(body.amount);
       if (Math.abs(cents - body.amount * 100) > 1e-6) throw new ProviderError(400, 'VALIDATION_ERROR', `amount must have at most two decimal places, got ${body.amount}.`);
+      if (!(cents >= 1)) throw new ProviderError(400, 'VALIDATION_ERROR', `amount must be at least 0.01 ${wallet.currency} once rounded to cents, got ${body.amount}.`);
       const partner = ctx.store.get<PartnerRecord>(KIND.partner, owner)!;
       const destination = partner.destinations.find((d) => d.type === body.destination.type && d.account_reference === body.destination.account_reference);
       if (!destination) {

@@ -56,6 +56,10 @@ const CANONICAL = {
   'body-only': (r) => r.body,
 };
 
+// Parsing a PEM costs more than an Ed25519 signature: keep the parsed keys.
+const KEYS = new Map();
+const keyOf = (pem, parse) => KEYS.get(pem) ?? (KEYS.size > 64 && KEYS.clear(), KEYS.set(pem, parse(pem)).get(pem));
+
 function schemeOf(id) {
   const s = SCHEMES[id];
   if (!s) throw new SignatureError('unknown_scheme', `unknown scheme ${id}`);
@@ -75,7 +79,7 @@ export function sign(schemeId, { timestamp = Math.floor(Date.now() / 1000), secr
   const ts = s.window === null ? '' : String(timestamp);
   const canonical = canonicalBytes(s, request, ts);
   const signature =
-    s.alg === 'hmac' ? createHmac('sha256', secret).update(canonical).digest('hex') : edSign(null, canonical, createPrivateKey(privateKeyPem)).toString('base64');
+    s.alg === 'hmac' ? createHmac('sha256', secret).update(canonical).digest('hex') : edSign(null, canonical, keyOf(privateKeyPem, createPrivateKey)).toString('base64');
   const headers = {};
   if (s.ts) headers[s.ts] = ts;
   headers[s.sig] = s.layout === 't-v1' ? `t=${ts},v1=${signature}` : s.layout === 'v1' ? `v1=${signature}` : signature;
@@ -127,7 +131,7 @@ function parseList(s, value) {
  */
 export function verify(schemeId, { headers, now = Math.floor(Date.now() / 1000), secrets = [], publicKeysPem = [], ...request }) {
   const s = schemeOf(schemeId);
-  const keys = s.alg === 'hmac' ? secrets : publicKeysPem.map((pem) => createPublicKey(pem));
+  const keys = s.alg === 'hmac' ? secrets : publicKeysPem.map((pem) => keyOf(pem, createPublicKey));
   if (keys.length === 0) throw new SignatureError('invalid_key', 'no key configured');
   const raw = required(headers, s.sig);
   const { t, signatures } = s.layout === 'plain' ? { signatures: [decodeSignature(s, raw)] } : parseList(s, raw);

@@ -62,10 +62,13 @@ function filler(size: number, seed: number): Uint8Array {
 }
 
 const jsonText = fc.jsonValue().map((v) => JSON.stringify({ data: v }));
+// JSON as senders write it: indented, spaced, with 500.00 (a re-serializing signer changes these bytes).
+const prettyJson = fc.tuple(fc.jsonValue(), fc.constantFrom(2, 4, '\t')).map(([v, indent]) => JSON.stringify({ data: v, total_amount: '{AMOUNT}' }, null, indent).replace('"{AMOUNT}"', '500.00'));
 const unicodeText = fc.string({ unit: 'grapheme', maxLength: 60 }).map((s) => JSON.stringify({ note: s, emoji: '👩🏽‍💻 ギフト Zoë' }));
 const body = fc.oneof(
   { weight: 30, arbitrary: fc.constant(new Uint8Array(0)) },
-  { weight: 30, arbitrary: jsonText.map((s) => Buffer.from(s, 'utf8')) },
+  { weight: 20, arbitrary: jsonText.map((s) => Buffer.from(s, 'utf8')) },
+  { weight: 15, arbitrary: prettyJson.map((s) => Buffer.from(s, 'utf8')) },
   { weight: 15, arbitrary: unicodeText.map((s) => Buffer.from(s, 'utf8')) },
   { weight: 25, arbitrary: fc.uint8Array({ maxLength: 300 }) },
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 2 << 20, max: 3 << 20 }), fc.integer()).map(([size, seed]) => filler(size, seed)) },

@@ -143,8 +143,10 @@ function suspects(scheme: SchemeDeclaration, c: SignCase): Array<{ mismatch: Mis
   if (scheme.canonical === 'five-line') {
     const line = (m: string, p: string, q: string, b: Buffer) => Buffer.from(`${m}\n${p}\n${q}\n${sha256Hex(b)}\n${ts}`, 'utf8');
     const wire = r.query.startsWith('?') ? r.query.slice(1) : r.query;
-    if (wire !== c.expected.sortedQuery) {
-      out.push({ bytes: line(method, r.path, wire, body), mismatch: { stage: 'canonical string', where: 'canonical line 3 (SORTED_QUERY)', expected: show(c.expected.sortedQuery ?? ''), received: show(wire), hint: 'the query was signed in wire order: sort the pairs by key' } });
+    const unsorted = wire.split('&').filter(Boolean).join('&');
+    for (const q of new Set([wire, unsorted])) {
+      if (q === c.expected.sortedQuery) continue;
+      out.push({ bytes: line(method, r.path, q, body), mismatch: { stage: 'canonical string', where: 'canonical line 3 (SORTED_QUERY)', expected: show(c.expected.sortedQuery ?? ''), received: show(q), hint: 'the query was signed in wire order: sort the pairs by key' } });
     }
     const decoded = sortedQuery(decodeURIComponentSafe(wire));
     if (decoded !== c.expected.sortedQuery) {

@@ -132,6 +132,24 @@ function drawSpecs(arb: fc.Arbitrary<Spec>, seed: number, count: number): Spec[]
   return specs;
 }
 
+let lastChunks: { key: string; chunks: Case[][] } | undefined;
+
+/**
+ * The property cases in chunks. The last scheme's are kept: checking several signers against the
+ * same scheme and seed (the reference signers' test, the bench) draws and signs them once.
+ */
+function propertyChunks(scheme: SchemeDeclaration, options: CheckSignerOptions, arb: fc.Arbitrary<Spec>): Case[][] {
+  const key = `${scheme.id}/${options.seed}/${options.cases}/${options.role}`;
+  if (lastChunks?.key === key) return lastChunks.chunks;
+  const specs = drawSpecs(arb, options.seed, options.cases);
+  const chunks: Case[][] = [];
+  for (let from = 0; from < specs.length; from += CHUNK) {
+    chunks.push(specs.slice(from, from + CHUNK).flatMap((spec, i) => propertyCases(scheme, options.role, spec, `#${from + i + 1}`)));
+  }
+  lastChunks = { key, chunks };
+  return chunks;
+}
+
 export async function checkSigner(options: CheckSignerOptions): Promise<SignerReport> {
   const scheme = getScheme(options.scheme);
   const tally: Tally = { groups: new Map(), failures: [], stages: new Map(), total: 0 };
@@ -144,13 +162,12 @@ export async function checkSigner(options: CheckSignerOptions): Promise<SignerRe
   options.onProgress?.('vectors', vectorList.length, vectorList.length);
 
   const arb = specArbitrary(scheme);
-  const specs = drawSpecs(arb, options.seed, options.cases);
+  const chunks = propertyChunks(scheme, options, arb);
   let firstFailing = -1;
-  for (let from = 0; from < specs.length; from += CHUNK) {
-    const cases = specs.slice(from, from + CHUNK).flatMap((spec, i) => propertyCases(scheme, options.role, spec, `#${from + i + 1}`));
+  for (const [k, cases] of chunks.entries()) {
     const results = await runCases(scheme, options.transport, cases, tally);
-    if (firstFailing < 0 && results.some(Boolean)) firstFailing = from;
-    options.onProgress?.('properties', Math.min(from + CHUNK, specs.length), specs.length);
+    if (firstFailing < 0 && results.some(Boolean)) firstFailing = k;
+    options.onProgress?.('properties', Math.min((k + 1) * CHUNK, options.cases), options.cases);
   }
   const checkedMs = performance.now() - started;
 

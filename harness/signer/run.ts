@@ -32,6 +32,11 @@ const CHUNK = 100;
 
 let nextId = 0;
 
+/** Sends the cases' requests, each under a fresh id (cases are shared between concurrent runs). */
+function send(transport: Transport, cases: readonly Case[]): Promise<Answer[]> {
+  return callAll(transport, cases.map((c) => ({ ...c.request, id: String(++nextId) })));
+}
+
 function judge(scheme: SchemeDeclaration, c: Case, answer: Answer): Mismatch | undefined {
   return c.kind === 'sign' ? diagnoseSign(scheme, c, answer) : diagnoseVerify(c, answer);
 }
@@ -90,9 +95,8 @@ function groupId(c: Case): string {
 }
 
 async function runCases(scheme: SchemeDeclaration, transport: Transport, cases: Case[], tally: Tally): Promise<Array<Mismatch | undefined>> {
-  for (const c of cases) c.request.id = String(++nextId);
   const started = performance.now();
-  const answers = await callAll(transport, cases.map((c) => c.request));
+  const answers = await send(transport, cases);
   const ms = performance.now() - started;
   return cases.map((c, i) => {
     const mismatch = judge(scheme, c, answers[i]!);
@@ -202,8 +206,7 @@ async function shrink(scheme: SchemeDeclaration, options: CheckSignerOptions, ar
   const details = await fc.check(
     fc.asyncProperty(arb, async (spec) => {
       const cases = propertyCases(scheme, options.role, spec, 'shrunk');
-      for (const c of cases) c.request.id = String(++nextId);
-      const answers = await callAll(options.transport, cases.map((c) => c.request));
+      const answers = await send(options.transport, cases);
       for (const [i, c] of cases.entries()) {
         const mismatch = judge(scheme, c, answers[i]!);
         if (mismatch) {
@@ -219,8 +222,7 @@ async function shrink(scheme: SchemeDeclaration, options: CheckSignerOptions, ar
   // Re-run the smallest counterexample so the report shows its own mismatch.
   const [spec] = details.counterexample;
   const cases = propertyCases(scheme, options.role, spec, 'shrunk');
-  for (const c of cases) c.request.id = String(++nextId);
-  const answers = await callAll(options.transport, cases.map((c) => c.request));
+  const answers = await send(options.transport, cases);
   for (const [i, c] of cases.entries()) {
     const mismatch = judge(scheme, c, answers[i]!);
     if (mismatch) return failureOf(c, mismatch);

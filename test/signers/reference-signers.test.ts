@@ -36,21 +36,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// Scheme-major: the four languages share one draw of each scheme's cases (harness/signer/run.ts).
-describe.each(SCHEME_IDS)('%s', (scheme) => {
-  const file = loadVectorFile(scheme);
-  test.each(LANGUAGES)('the %s reference signer passes check-signer as signer and verifier', async (lang) => {
-    const report = await checkSigner({ scheme, role: 'both', seed: 1, cases: CASES, transport: transports[lang]! });
-    expect(report.failures.map((f) => `${f.group}/${f.kind} ${f.name}: ${f.mismatch.stage} ${f.mismatch.where ?? ''} expected ${f.mismatch.expected} received ${f.mismatch.received}`)).toEqual([]);
-    const passed = Object.fromEntries(report.groups.map((g) => [g.id, g.passed]));
-    expect(passed).toEqual({
-      'vectors/sign': file.positive.length,
-      'vectors/verify': file.positive.length + file.negative.length,
-      'properties/sign': CASES,
-      'properties/verify': CASES,
-      'negatives/verify': CASES,
-    });
-    expect(report.failed).toBe(0);
+// One test per scheme, the four languages at once: they share one draw of the cases (harness/signer/run.ts).
+describe('every reference signer passes check-signer as signer and verifier', () => {
+  test.each(SCHEME_IDS)('%s', async (scheme) => {
+    const file = loadVectorFile(scheme);
+    const reports = await Promise.all(LANGUAGES.map((lang) => checkSigner({ scheme, role: 'both', seed: 1, cases: CASES, transport: transports[lang]! })));
+    for (const [i, report] of reports.entries()) {
+      const lang = LANGUAGES[i]!;
+      expect(report.failures.map((f) => `${lang} ${f.group}/${f.kind} ${f.name}: ${f.mismatch.stage} ${f.mismatch.where ?? ''} expected ${f.mismatch.expected} received ${f.mismatch.received}`)).toEqual([]);
+      const passed = Object.fromEntries(report.groups.map((g) => [g.id, g.passed]));
+      expect({ lang, passed }).toEqual({
+        lang,
+        passed: {
+          'vectors/sign': file.positive.length,
+          'vectors/verify': file.positive.length + file.negative.length,
+          'properties/sign': CASES,
+          'properties/verify': CASES,
+          'negatives/verify': CASES,
+        },
+      });
+      expect(report.failed).toBe(0);
+    }
   });
 });
 

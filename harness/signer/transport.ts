@@ -132,3 +132,32 @@ export async function callAll(transport: Transport, requests: readonly ProtocolR
   await Promise.all(Array.from({ length: Math.min(inFlight, requests.length) }, worker));
   return answers;
 }
+
+/**
+ * accord's own engine as a signer under test, in this process: the peer of the command protocol in
+ * `make bench` (same cases, same judging, no process and no JSON lines).
+ */
+export async function engineTransport(): Promise<Transport> {
+  const { sign, verify } = await import('../../signing/engine.ts');
+  const { SignatureVerificationError } = await import('../../signing/errors.ts');
+  return {
+    describe: 'accord signing engine (in process)',
+    async call(r) {
+      const body = Buffer.from(r.body_base64, 'base64');
+      try {
+        if (r.op === 'sign') {
+          const key = r.secret !== undefined ? { secret: r.secret } : { privateKey: r.private_key_pem! };
+          const out = sign(r.scheme, { method: r.method, path: r.path, query: r.query, body, headers: r.headers, ...(r.timestamp === null ? {} : { timestamp: r.timestamp }), ...key });
+          return { id: r.id, signature: out.signature, headers: out.headers, canonical_base64: out.canonicalBytes.toString('base64') };
+        }
+        const keys = r.secrets ? { secret: r.secrets } : { publicKey: r.public_keys_pem ?? [] };
+        verify(r.scheme, { method: r.method, path: r.path, query: r.query, headers: r.headers, body, now: r.now, ...keys });
+        return { id: r.id, valid: true };
+      } catch (err) {
+        if (err instanceof SignatureVerificationError) return r.op === 'verify' ? { id: r.id, valid: false, error: err.code } : { id: r.id, error: err.code };
+        throw err;
+      }
+    },
+    async close() {},
+  };
+}

@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { humanSignerReport, junitSignerReport } from '../../harness/signer/report.ts';
 import { checkSigner } from '../../harness/signer/run.ts';
-import { commandTransport, type Transport } from '../../harness/signer/transport.ts';
+import { commandTransport, httpTransport, type Transport } from '../../harness/signer/transport.ts';
+// @ts-expect-error: a plain .mjs file without types (the one a partner copies)
+import { answer } from '../../signers/node/accord-signer.mjs';
 import type { SchemeId } from '../../signing/types.ts';
 import { TEST_SECRETS } from '../../signing/vectors/test-keys.ts';
 
@@ -68,6 +72,28 @@ describe('a broken signer fails check-signer at the stage of its bug', () => {
     expect(report.passed).toBe(0);
     expect(report.stages).toEqual(['protocol']);
     expect(report.failures[0]!.mismatch.received).toMatch(/exited \(code 3\)/);
+  });
+});
+
+describe('check-signer --url: a signer behind HTTP', () => {
+  test('the Node reference signer served over HTTP passes; a server that is down fails as protocol', async () => {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => res.setHeader('content-type', 'application/json').end(JSON.stringify(answer(JSON.parse(body)))));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/accord`;
+    try {
+      const report = await checkSigner({ scheme: 'odm-callback', role: 'both', seed: 5, cases: 100, transport: httpTransport(url, { timeoutMs: 30_000 }) });
+      expect(report.failed).toBe(0);
+      expect(report.passed).toBeGreaterThan(300);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    const down = await checkSigner({ scheme: 'odm-callback', role: 'signer', seed: 5, cases: 5, transport: httpTransport(url, { timeoutMs: 5_000 }), shrink: false });
+    expect(down.passed).toBe(0);
+    expect(down.stages).toEqual(['protocol']);
   });
 });
 

@@ -174,9 +174,12 @@ export function answer(req) {
 
 /** `serve`: one JSON request per line on stdin, one JSON answer per line on stdout. */
 export function serve(input = process.stdin, output = process.stdout) {
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  lines.on('line', (line) => {
-    if (line.trim()) output.write(`${JSON.stringify(answer(JSON.parse(line)))}\n`);
+  let batch = [];
+  createInterface({ input, crlfDelay: Infinity }).on('line', (line) => {
+    if (!line.trim()) return;
+    // The answers to one chunk of input go out in one write.
+    if (batch.length === 0) setImmediate(() => output.write(batch.splice(0).join('')));
+    batch.push(`${JSON.stringify(answer(JSON.parse(line)))}\n`);
   });
 }
 

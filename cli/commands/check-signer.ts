@@ -76,6 +76,12 @@ export function registerCheckSigner(program: Command): void {
             },
           });
           bar?.stop();
+          // Not one answer: the command or URL is wrong, which is configuration, not a failed check.
+          if (report.passed === 0 && report.stages.length === 1 && report.stages[0] === 'protocol') {
+            const why = report.failures[0]?.mismatch.received.replace(/^error: /, '') ?? 'no answer';
+            const flag = opts.url ? '--url' : '--command';
+            throw new UsageError(`${flag}: not one answer from the signer (${why.replace(/\s+/g, ' ').slice(0, 200)}): check that it runs and speaks the protocol of specs/VECTORS.md`);
+          }
           reports.push(report);
         }
       } finally {

@@ -176,7 +176,9 @@ export async function checkSigner(options: CheckSignerOptions): Promise<SignerRe
   const checkedMs = performance.now() - started;
 
   let shrunk: Failure | undefined;
-  if (firstFailing >= 0 && options.shrink !== false) {
+  const anyPassed = [...tally.groups.values()].some((g) => g.passed > 0);
+  // Nothing ever answered right (a dead process, a wrong URL): there is nothing to shrink.
+  if (firstFailing >= 0 && options.shrink !== false && anyPassed) {
     options.onProgress?.('shrinking', 0, 1);
     shrunk = await shrink(scheme, options, arb);
   }

@@ -123,12 +123,16 @@ describe('accord check-signer (CLI)', () => {
       ['--scheme', 'istar-webhook', '--command', 'x', '--role', 'judge'],
       ['--scheme', 'istar-webhook', '--command', 'x', '--cases', '0'],
       ['--scheme', 'istar-webhook', '--url', 'ftp://x'],
+      ['--scheme', 'istar-webhook', '--cases', '5', '--command', 'definitely-not-a-signer-xyz serve'],
+      ['--scheme', 'istar-webhook', '--cases', '5', '--url', 'http://127.0.0.1:9/accord', '--timeout', '2000'],
     ];
     for (const args of usage) {
       const r = await accord(args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/^accord: /);
+      // one error line (after any progress lines), naming the flag
+      const errors = r.stderr.trim().split('\n').filter((l) => !l.startsWith('check-signer '));
+      expect(errors, args.join(' ')).toHaveLength(1);
+      expect(errors[0]).toMatch(/^accord: (--|give|--scheme)/);
     }
   });
 });

@@ -176,9 +176,9 @@ export async function checkSigner(options: CheckSignerOptions): Promise<SignerRe
   const checkedMs = performance.now() - started;
 
   let shrunk: Failure | undefined;
-  const anyPassed = [...tally.groups.values()].some((g) => g.passed > 0);
-  // Nothing ever answered right (a dead process, a wrong URL): there is nothing to shrink.
-  if (firstFailing >= 0 && options.shrink !== false && anyPassed) {
+  const answered = [...tally.groups.values()].some((g) => g.passed > 0) || [...tally.stages.keys()].some((s) => s !== 'protocol');
+  // Not one answer (a dead process, a wrong URL): there is nothing to shrink.
+  if (firstFailing >= 0 && options.shrink !== false && answered) {
     options.onProgress?.('shrinking', 0, 1);
     shrunk = await shrink(scheme, options, arb);
   }

@@ -218,7 +218,7 @@ export function diagnoseSign(scheme: SchemeDeclaration, c: SignCase, answer: Sig
   if (scheme.algorithm === 'hmac-sha256') {
     for (const [name, value] of Object.entries(c.request.headers)) {
       if (value && value !== key && signBytes(scheme, value, reported ?? c.expected.canonical) === parsed.signature.toLowerCase()) {
-        return { stage: 'signature', where: 'key', expected: `HMAC keyed with ${scheme.keyName}`, received: `HMAC keyed with the ${name} header's value`, hint: `the key is ${scheme.keyName}` };
+        return { stage: 'signature', where: 'key', expected: `HMAC keyed with ${scheme.keyName}`, received: `HMAC keyed with the ${name} header's value`, hint: `${name} is a credential sent along, never the HMAC key: sign with ${scheme.keyName}` };
       }
     }
   }

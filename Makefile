@@ -55,7 +55,7 @@ serve: $(DEPS)
 typecheck: $(DEPS)
 	npx tsc --noEmit -p .
 
-test: $(DEPS) $(CHROMIUM)
+test: $(DEPS) $(CHROMIUM) signer-toolchains
 	npx vitest run
 
 bench: $(DEPS)
@@ -78,6 +78,13 @@ $(CHROMIUM):
 	$(AS_ROOT)apt-get update && DEBIAN_FRONTEND=noninteractive $(AS_ROOT)apt-get install -y chromium
 
 chromium: $(CHROMIUM)
+
+# Toolchains of the reference signers (signers/: Go, PHP, Python's Ed25519 package), tested through
+# `accord check-signer` in test/signers/: Debian's packages, installed where missing.
+.PHONY: signer-toolchains
+signer-toolchains:
+	@command -v go >/dev/null && command -v php >/dev/null && /usr/bin/python3 -c 'import cryptography' 2>/dev/null || \
+	{ $(AS_ROOT)apt-get update && DEBIAN_FRONTEND=noninteractive $(AS_ROOT)apt-get install -y golang-go php-cli python3-cryptography; }
 
 clean:
 	rm -rf node_modules .accord

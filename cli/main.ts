@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bench: () => import('./commands/bench.ts').then((m) => m.registerBench),
   proxy: () => import('./commands/proxy.ts').then((m) => m.registerProxy),
   mutants: () => import('./commands/mutants.ts').then((m) => m.registerMutants),
+  'check-signer': () => import('./commands/check-signer.ts').then((m) => m.registerCheckSigner),
 };
 
 /** The program with the named command registered, or all of them (help, unknown names). */

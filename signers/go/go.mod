@@ -1,0 +1,3 @@
+module accord.example/signer
+
+go 1.19

@@ -26,7 +26,7 @@ export interface RunningSandbox {
 /** The credentials file: documented in README.md (Sandboxes). */
 export interface CredentialsFile {
   format: typeof CREDENTIALS_FORMAT;
-  providers: Record<string, { baseUrl: string; controlUrl: string; credentials: Record<string, SandboxCredential> }>;
+  providers: Record<string, { baseUrl: string; controlUrl: string; controlToken?: string; credentials: Record<string, SandboxCredential> }>;
 }
 
 export interface ServeOptions extends Omit<CreateSandboxOptions, 'baseUrl'> {

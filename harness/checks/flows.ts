@@ -273,14 +273,17 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** A call to the sandbox control API; throws when the target has none. */
 export async function control(ctx: CheckContext, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any }> {
   if (!ctx.controlUrl) throw new FlowError('no control URL');
-  return ctx.http.raw(method, ctx.controlUrl.replace(/\/$/, '') + path, body);
+  return ctx.http.control(method, path, body);
 }
 
 /** Moves the sandbox's business clock forward (due jobs run); without a control URL, waits real time (capped). */
 export async function advance(ctx: CheckContext, seconds: number, realCapMs = 250): Promise<void> {
   if (ctx.controlUrl) {
-    const r = await control(ctx, 'POST', '/clock/advance', { seconds });
-    if (r.status >= 300) throw new FlowError(`control API: POST /clock/advance answered ${r.status}`);
+    try {
+      await ctx.http.pass(seconds);
+    } catch (err) {
+      throw new FlowError((err as Error).message);
+    }
   } else await sleep(Math.min(seconds * 1000, realCapMs));
 }
 

@@ -120,7 +120,7 @@ export async function prepare(ctx: CheckContext, op: ContractOperation, recipe: 
       if ('control' in step) {
         if (!ctx.controlUrl) return { ok: false, outcome: 'skip', reason: `needs the sandbox control API (${step.control.method} ${step.control.path}) and the target has none` };
         const path = String(fillTemplates(step.control.path, steps));
-        const res = await ctx.http.raw(step.control.method, `${ctx.controlUrl.replace(/\/$/, '')}${path}`, step.control.body === undefined ? undefined : fillTemplates(step.control.body, steps));
+        const res = await ctx.http.control(step.control.method, path, step.control.body === undefined ? undefined : fillTemplates(step.control.body, steps));
         if (res.status >= 300) return { ok: false, outcome: 'fail', reason: `setup step "${step.name}" (control ${step.control.method} ${path}) answered ${res.status}` };
         steps[step.name] = res.json;
         continue;

@@ -16,14 +16,12 @@
  */
 import type { ContractOperation, RateLimitWindow } from '../../runtime/contract.ts';
 import { retryAfterSeconds, type CallInput, type CallOptions, type CallResult } from '../http.ts';
-import { RATE_LIMIT_RECIPES as ODM } from '../providers/odm.ts';
-import { RATE_LIMIT_RECIPES as SIRGIVING } from '../providers/sirgiving.ts';
-import { RATE_LIMIT_RECIPES as STARSHIP } from '../providers/starship.ts';
 import { errorCodeOf } from '../probe.ts';
 import { operationsOf, type Check, type CheckContext } from '../types.ts';
-import { describeResult, freshKey, prepare, roleFor, type RateLimitRecipe } from './recipe.ts';
+import { describeResult, freshKey, prepare, roleFor } from './steps.ts';
+import type { RateLimitRecipe } from '../declarations.ts';
+import { harnessOf } from '../registry.ts';
 
-const RECIPES: Partial<Record<string, Record<string, RateLimitRecipe>>> = { starship: STARSHIP, odm: ODM, sirgiving: SIRGIVING };
 
 /** The most calls a class's limit may need (limit + 1); higher limits are skipped. */
 export const RATE_LIMIT_MAX_REQUESTS = 250;
@@ -151,7 +149,7 @@ export const rateLimit: Check = {
         ctx.record({ subject: cls, outcome: 'skip', reason: 'no operation carries this rate-limit class' });
         continue;
       }
-      const recipe = RECIPES[ctx.provider.id]?.[cls];
+      const recipe = harnessOf(ctx.provider.id).rateLimit?.[cls];
       const op = pick(ctx, ops, recipe);
       if (!op) {
         ctx.record({ subject: cls, outcome: 'skip', reason: `the class has only non-idempotent writes (${ops.map((o) => o.operationId).join(', ')}): repeating one would create a resource per call; declare a recipe in harness/providers/${ctx.provider.id}.ts` });

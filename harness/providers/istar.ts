@@ -1,6 +1,5 @@
-/** What the harness needs to know about iStar beyond its spec (data only; each check reads its own export). */
-import type { FlowDeclaration, FlowScope } from '../checks/flows.ts';
-import type { WebhookDeclaration } from '../checks/webhooks.ts';
+/** What the harness needs to know about iStar beyond its spec (data only, read by the checks through harness/registry.ts). */
+import type { FlowDeclaration, FlowScope, ProviderHarness, WebhookDeclaration } from '../declarations.ts';
 import { verifyIStarWebhook } from '../../generated/istar/webhooks.ts';
 
 const balance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
@@ -61,3 +60,6 @@ export const WEBHOOKS: WebhookDeclaration = {
     { flow: failedOrderFlow, events: ['order.failed'] },
   ],
 };
+
+/** Everything above, as the registry (harness/registry.ts) holds it. */
+export const ISTAR: ProviderHarness = { flows: FLOWS, webhooks: WEBHOOKS };

@@ -9,6 +9,7 @@ import { createIStarRouter, type IStarHandlers } from '../../../generated/istar/
 import type { components } from '../../../generated/istar/types.ts';
 import { ProviderError } from '../../../runtime/server/errors.ts';
 import { principalOf, type ProviderSandbox, type SandboxContext } from '../../../sandbox/provider.ts';
+import { mountIStarControl } from './control.ts';
 
 type Schemas = components['schemas'];
 
@@ -199,4 +200,5 @@ export const istarSandbox: ProviderSandbox = {
   handlers: (ctx) => handlers(ctx) as Record<string, any>,
   jobs: (ctx) => ({ 'order.process': ({ id }: { id: string }) => processOrder(ctx, id) }),
   faults: { order_fail: 'the next order fails ("Fragment transaction expired") and is refunded' },
+  control: mountIStarControl,
 };

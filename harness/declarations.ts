@@ -204,4 +204,6 @@ export interface ProviderHarness {
    * the sandbox control API (skipped when the target has none). Each must succeed.
    */
   restore?: readonly FlowStep[];
+  /** operationId → the role that calls it with valid inputs when not `default` (the conformance probe, negative_data, fuzz). */
+  generatedInputRoles?: Record<string, string>;
 }

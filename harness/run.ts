@@ -11,6 +11,8 @@
 import { createHarnessHttp, exchangeOf } from './http.ts';
 import type { PacingStats } from './pacing.ts';
 import { preflight } from './preflight.ts';
+import { restoreState } from './checks/steps.ts';
+import { harnessOf } from './registry.ts';
 import type { Check, CheckContext, CheckTarget, Finding, HarnessOptions } from './types.ts';
 
 export const DEFAULT_OPTIONS: HarnessOptions = { seed: 1, maxExamples: 20, asyncTimeoutMs: 10_000 };
@@ -85,6 +87,9 @@ export async function runChecks(target: CheckTarget, checks: readonly Check[], o
   });
   if (hooks.preflight) await preflight(target, http);
   const findings: Finding[] = [];
+  // State the checks spend (a wallet, stock) is put back first: the same state, the same verdict, run after run.
+  const restoreCtx: CheckContext = { ...target, options: opts, http, random: seededRandom(opts.seed), record: () => undefined };
+  for (const problem of await restoreState(restoreCtx, harnessOf(target.provider.id).restore)) findings.push({ check: 'restore', subject: '(provider)', outcome: 'fail', reason: `${problem}; later checks may fail for want of state` });
   const summary: CheckSummary[] = [];
   const judgedNothing: string[] = [];
   for (const [i, check] of checks.entries()) {

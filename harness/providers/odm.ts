@@ -107,4 +107,4 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
 };
 
 /** Everything above, as the registry (harness/registry.ts) holds it. */
-export const ODM: ProviderHarness = { flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES };
+export const ODM: ProviderHarness = { generatedInputRoles: GENERATED_INPUT_ROLES, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES };

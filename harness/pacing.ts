@@ -56,18 +56,34 @@ export function realTimeKeeper(stats: PacingStats): TimeKeeper {
   };
 }
 
-/** Against an accord sandbox: time passes by advancing its business clock (POST /_accord/clock/advance). */
+/**
+ * Against an accord sandbox: time passes by advancing its business clock (POST /_accord/clock/advance).
+ * Should the control API refuse (a missing control token), the keeper waits in real time from then on.
+ */
 export function sandboxTimeKeeper(stats: PacingStats, advance: (seconds: number) => Promise<void>): TimeKeeper {
   let advancedMs = 0;
+  let real: TimeKeeper | undefined;
   return {
-    virtual: true,
+    get virtual() {
+      return !real;
+    },
     now: () => Date.now() + advancedMs,
     async pass(seconds, counted = true) {
       if (!(seconds > 0)) return;
       const s = Math.ceil(seconds * 1000) / 1000;
-      await advance(s);
-      advancedMs += s * 1000;
-      if (counted) stats.advancedSeconds += s;
+      if (!real) {
+        try {
+          await advance(s);
+          advancedMs += s * 1000;
+          if (counted) stats.advancedSeconds += s;
+          return;
+        } catch (err) {
+          // A flow's own wait must move business time (an order settling): only pacing falls back.
+          if (!counted) throw err;
+          real = realTimeKeeper(stats);
+        }
+      }
+      await real.pass(s);
     },
   };
 }

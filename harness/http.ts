@@ -159,7 +159,7 @@ export function createHarnessHttp(contract: Contract, baseUrl: string, credentia
     if (r.status >= 300) throw new Error(`control API: POST /clock/advance answered ${r.status}`);
   };
   const keeper = controlBase ? sandboxTimeKeeper(stats, advance) : realTimeKeeper(stats);
-  const pacer: Pacer | undefined = opts.pace === false ? undefined : createPacer(contract, keeper);
+  const pacer: Pacer | undefined = opts.pace === false ? undefined : createPacer(contract, keeper, stats);
 
   const http: HarnessHttp = {
     stats,

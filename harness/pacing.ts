@@ -27,9 +27,14 @@ export interface PacingStats {
   retried429: number;
   /** Seconds of Retry-After honoured. */
   retryAfterSeconds: number;
+  /**
+   * The request budget: the least time the documented limits allow for the calls sent (per key and
+   * class, the busiest decides). What the run costs against a target where time cannot be advanced.
+   */
+  minimumSeconds: number;
 }
 
-export const emptyStats = (): PacingStats => ({ requests: 0, waitedRealMs: 0, advancedSeconds: 0, retried429: 0, retryAfterSeconds: 0 });
+export const emptyStats = (): PacingStats => ({ requests: 0, waitedRealMs: 0, advancedSeconds: 0, retried429: 0, retryAfterSeconds: 0, minimumSeconds: 0 });
 
 /**
  * The target's clock as the harness sees it. `now()` moves with real time and with every
@@ -105,8 +110,9 @@ export function windowsOf(contract: Contract, op: ContractOperation, tier: strin
   return { group: cls, windows: policy.classes[cls]?.limits ?? [] };
 }
 
-export function createPacer(contract: Contract, keeper: TimeKeeper): Pacer {
+export function createPacer(contract: Contract, keeper: TimeKeeper, stats?: PacingStats): Pacer {
   const logs = new Map<string, number[]>();
+  const calls = new Map<string, number>();
   // One acquisition at a time: calls sent together (concurrency probes) queue here, in order.
   let queue: Promise<void> = Promise.resolve();
 
@@ -126,6 +132,9 @@ export function createPacer(contract: Contract, keeper: TimeKeeper): Pacer {
       await keeper.pass((waitMs + (keeper.virtual ? ADVANCE_MARGIN_MS : REAL_WAIT_MARGIN_MS)) / 1000);
     }
     const at = keeper.now();
+    const counted = (calls.get(`${key}|${group}`) ?? 0) + 1;
+    calls.set(`${key}|${group}`, counted);
+    if (stats) stats.minimumSeconds = Math.max(stats.minimumSeconds, minimumSeconds(windows, counted));
     for (const w of windows) {
       const id = `${key}|${group}|${w.per_seconds}`;
       const log = logs.get(id) ?? [];

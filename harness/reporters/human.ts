@@ -8,6 +8,7 @@ const ICON = { pass: 'ok  ', fail: 'FAIL', skip: 'skip', inconclusive: 'INC ' } 
 export function pacingLine(p: PacingStats): string {
   const parts = [`${p.requests} requests`, `waited ${(p.waitedRealMs / 1000).toFixed(1)} s for rate limits`];
   if (p.advancedSeconds) parts.push(`advanced the sandbox clock ${Math.round(p.advancedSeconds)} s instead of waiting`);
+  if (p.minimumSeconds) parts.push(`the documented limits allow these requests in no less than ${Math.round(p.minimumSeconds)} s`);
   if (p.retried429) parts.push(`${p.retried429} 429 answer${p.retried429 > 1 ? 's' : ''} retried after ${p.retryAfterSeconds} s of Retry-After`);
   return parts.join(', ');
 }

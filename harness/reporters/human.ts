@@ -6,7 +6,7 @@ const ICON = { pass: 'ok  ', fail: 'FAIL', skip: 'skip', inconclusive: 'INC ' } 
 
 /** One line: requests sent and what the rate limits cost (real waits, sandbox clock advanced, 429s retried). */
 export function pacingLine(p: PacingStats): string {
-  const parts = [`${p.requests} request${p.requests === 1 ? "" : "s"}`, `waited ${(p.waitedRealMs / 1000).toFixed(1)} s for rate limits`];
+  const parts = [`${p.requests} request${p.requests === 1 ? '' : 's'}`, `waited ${(p.waitedRealMs / 1000).toFixed(1)} s for rate limits`];
   if (p.advancedSeconds) parts.push(`advanced the sandbox clock ${Math.round(p.advancedSeconds)} s instead of waiting`);
   if (p.minimumSeconds) parts.push(`the documented limits allow these requests in no less than ${Math.round(p.minimumSeconds)} s`);
   if (p.retried429) parts.push(`${p.retried429} 429 answer${p.retried429 > 1 ? 's' : ''} retried after ${p.retryAfterSeconds} s of Retry-After`);

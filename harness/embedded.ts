@@ -1,7 +1,8 @@
 /**
  * The harness against accord's own sandboxes, in process: what `make` runs. Each sandbox starts in
- * memory and is reached through its app's fetch (no ports); rate limits are scaled up so the
- * default checks are not throttled (the opt-in rate_limit check runs against documented limits).
+ * memory and is reached through its app's fetch (no ports), at the documented rate limits: the
+ * harness paces itself below them and, the sandbox's limits running on its business clock, moves
+ * that clock on through the control API instead of sleeping (harness/pacing.ts).
  */
 import type { Provider } from '../contracts/providers.ts';
 import { serverUrl } from '../runtime/contract.ts';
@@ -11,13 +12,14 @@ import { selectChecks } from './catalogue.ts';
 import { runChecks, type RunReport } from './run.ts';
 import { buildTarget } from './target.ts';
 
-export const EMBEDDED_RATE_LIMIT_SCALE = 1000;
+/** The documented limits, unscaled (kept as a name: mutant runs use the same sandbox options). */
+export const EMBEDDED_RATE_LIMIT_SCALE = 1;
 
 export async function checkEmbeddedSandbox(provider: Provider, checkIds?: string[]): Promise<RunReport> {
   const declaration = SANDBOXES[provider.id];
   if (!declaration) throw new Error(`no sandbox for ${provider.id}`);
   const baseUrl = serverUrl(declaration.contract, 'accord-sandbox');
-  const instance = createSandbox(provider, declaration, { baseUrl, rateLimitScale: EMBEDDED_RATE_LIMIT_SCALE });
+  const instance = createSandbox(provider, declaration, { baseUrl });
   instance.start();
   try {
     const target = await buildTarget(provider, baseUrl, { controlUrl: `${new URL(baseUrl).origin}/_accord`, credentials: instance.credentials });

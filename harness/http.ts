@@ -7,6 +7,7 @@ import { sign } from '../signing/engine.ts';
 import type { Contract, ContractOperation } from '../runtime/contract.ts';
 import type { SandboxCredential } from '../sandbox/provider.ts';
 import type { SchemeId } from '../signing/types.ts';
+import { createPacer, emptyStats, realTimeKeeper, sandboxTimeKeeper, type Pacer, type PacingStats } from './pacing.ts';
 import { createRedactor } from './redact.ts';
 import type { Exchange } from './types.ts';
 
@@ -47,9 +48,15 @@ export interface CallOptions {
   acceptRateLimit?: boolean;
 }
 
-/** A 429 whose Retry-After is at most this long is waited out and the request re-sent (re-signed). */
-export const MAX_RATE_LIMIT_WAIT_S = 5;
-const MAX_RATE_LIMIT_RETRIES = 3;
+/**
+ * A 429 is retried (re-signed) after its Retry-After, at most this many times. Against an accord
+ * sandbox the wait is an advance of its business clock; against anything else a real sleep of at
+ * most MAX_RATE_LIMIT_WAIT_S (a longer Retry-After is returned as is: the finding is inconclusive).
+ */
+export const MAX_RATE_LIMIT_WAIT_S = 65;
+export const MAX_RATE_LIMIT_RETRIES = 3;
+/** Retry-After when a 429 has none (or an unreadable one). */
+const DEFAULT_RETRY_AFTER_S = 1;
 
 export interface CallResult extends Exchange {
   status: number;
@@ -69,8 +76,36 @@ export const exchangeOf = (r: Exchange): Exchange => ({
 
 export interface HarnessHttp {
   call(operation: ContractOperation, input?: CallInput, options?: CallOptions): Promise<CallResult>;
-  /** A raw request to a URL (control API, webhook receivers). */
+  /** A raw request to a URL (webhook receivers; the control API goes through `control`). */
   raw(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }>;
+  /**
+   * The one way to the sandbox control API (path under the control URL, e.g. `/clock/advance`):
+   * sends X-Accord-Control-Token when the credentials file gives a control token. Throws without a control URL.
+   */
+  control(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  /** Lets business time pass on the target: the sandbox clock advanced (counted by the pacer), else a real sleep. */
+  pass(seconds: number): Promise<void>;
+  /** Requests sent and time spent waiting for rate limits. */
+  readonly stats: PacingStats;
+}
+
+export interface HarnessHttpOptions {
+  fetch?: typeof fetch;
+  /** accord's sandbox control API (time passes by advancing its clock instead of sleeping). */
+  controlUrl?: string;
+  /** Sent as X-Accord-Control-Token on every control call (a sandbox listening beyond loopback asks for it). */
+  controlToken?: string;
+  /** false: no pacing (tests of the raw behaviour). Default true. */
+  pace?: boolean;
+}
+
+export const CONTROL_TOKEN_HEADER = 'X-Accord-Control-Token';
+
+/** A network failure as one phrase: the cause's code (ECONNREFUSED, ENOTFOUND…) where there is one. */
+export function networkError(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause && cause !== e.message ? `${e.message} (${cause})` : e.message;
 }
 
 function expandPath(template: string, params: Record<string, unknown> = {}): string {
@@ -88,31 +123,63 @@ function queryString(query: CallInput['query']): string {
   return parts.join('&');
 }
 
-export function createHarnessHttp(contract: Contract, baseUrl: string, credentials: Record<string, SandboxCredential>, fetchImpl: typeof fetch = fetch): HarnessHttp {
+/** Seconds a Retry-After value asks for (delta-seconds or HTTP-date), or undefined when malformed. */
+export function retryAfterSeconds(value: string, now = Date.now()): number | undefined {
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) || !/[a-z]{3},/i.test(value) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+export function createHarnessHttp(contract: Contract, baseUrl: string, credentials: Record<string, SandboxCredential>, fetchOrOptions: typeof fetch | HarnessHttpOptions = {}): HarnessHttp {
+  const opts: HarnessHttpOptions = typeof fetchOrOptions === 'function' ? { fetch: fetchOrOptions } : fetchOrOptions;
+  const fetchImpl = opts.fetch ?? fetch;
   const redact = createRedactor(credentials);
   const idemHeader = contract.idempotency?.header ?? 'Idempotency-Key';
   const base = baseUrl.replace(/\/$/, '');
+  const controlBase = opts.controlUrl?.replace(/\/$/, '');
+  const stats = emptyStats();
+
+  const rawRequest = async (method: string, url: string, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetchImpl(url, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json };
+  };
+  const control = (method: string, path: string, body?: unknown) => {
+    if (!controlBase) throw new Error('the target has no control URL');
+    return rawRequest(method, controlBase + path, body, opts.controlToken ? { [CONTROL_TOKEN_HEADER]: opts.controlToken } : {});
+  };
+  const advance = async (seconds: number) => {
+    const r = await control('POST', '/clock/advance', { seconds });
+    if (r.status >= 300) throw new Error(`control API: POST /clock/advance answered ${r.status}`);
+  };
+  const keeper = controlBase ? sandboxTimeKeeper(stats, advance) : realTimeKeeper(stats);
+  const pacer: Pacer | undefined = opts.pace === false ? undefined : createPacer(contract, keeper, stats);
 
   const http: HarnessHttp = {
+    stats,
     async call(operation, input = {}, options = {}) {
       for (let attempt = 0; ; attempt++) {
         const result = await once(operation, input, options);
         if (result.status !== 429 || options.acceptRateLimit || attempt >= MAX_RATE_LIMIT_RETRIES) return result;
-        const wait = Number(result.headers.get('retry-after'));
-        if (!Number.isFinite(wait) || wait > MAX_RATE_LIMIT_WAIT_S) return result;
-        await new Promise((r) => setTimeout(r, Math.max(wait, 0.05) * 1000));
+        const header = result.headers.get('retry-after');
+        const wait = (header === null ? undefined : retryAfterSeconds(header)) ?? DEFAULT_RETRY_AFTER_S;
+        if (!keeper.virtual && wait > MAX_RATE_LIMIT_WAIT_S) return result;
+        stats.retried429++;
+        stats.retryAfterSeconds += wait;
+        await keeper.pass(Math.max(wait, 0.05));
       }
     },
-    async raw(method, url, body) {
-      const res = await fetchImpl(url, { method, headers: { 'Content-Type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-      const text = await res.text();
-      let json: any;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, json };
+    raw: (method, url, body) => rawRequest(method, url, body),
+    control,
+    async pass(seconds) {
+      if (controlBase) await keeper.pass(seconds, false);
+      else await new Promise((r) => setTimeout(r, seconds * 1000));
     },
   };
   return http;
@@ -129,13 +196,20 @@ export function createHarnessHttp(contract: Contract, baseUrl: string, credentia
       if (input.raw !== undefined) body = typeof input.raw === 'string' ? new TextEncoder().encode(input.raw) : new Uint8Array(input.raw);
       else if (input.body !== undefined) body = new TextEncoder().encode(JSON.stringify(input.body));
       if (body.byteLength && !headers.has('content-type')) headers.set('Content-Type', input.contentType ?? 'application/json');
+      const sent: string[] = [];
       if (cred) {
         const values = { ...cred.credentials, ...(options.credentialOverrides ?? {}) };
         for (const auth of contract.auth) {
           const v = values[auth.credential];
-          if (!auth.computed && v !== undefined && !headers.has(auth.header)) headers.set(auth.header, auth.prefix + v);
+          if (!auth.computed && v !== undefined && !headers.has(auth.header)) {
+            headers.set(auth.header, auth.prefix + v);
+            sent.push(v);
+          }
         }
       }
+      // Counted as the provider counts: per key sent (anonymous calls share one count), before signing (a wait must not age the signature).
+      if (pacer && !options.acceptRateLimit) await pacer.acquire(operation, sent.join('|') || 'anonymous', options.credentialOverrides ? undefined : cred?.extra?.tier);
+      stats.requests++;
       if (!headers.has('X-Request-Id')) headers.set('X-Request-Id', randomUUID());
       if (operation.idempotency && options.idempotencyKey !== false && !headers.has(idemHeader)) {
         headers.set(idemHeader, options.idempotencyKey ?? `accord-check-${randomUUID()}`);
@@ -183,7 +257,7 @@ export function createHarnessHttp(contract: Contract, baseUrl: string, credentia
         return { ...exchange, status: res.status, headers: res.headers, json, text };
       } catch (err) {
         exchange.ms = Math.round(performance.now() - started);
-        exchange.error = redact.text((err as Error).message);
+        exchange.error = redact.text(networkError(err));
         return { ...exchange, status: 0, headers: new Headers(), json: undefined, text: '' };
       }
   }

@@ -5,6 +5,7 @@
 import { exampleRequest } from '../contracts/examples.ts';
 import { deref, resolvePointer } from '../contracts/walk.ts';
 import type { ContractOperation } from '../runtime/contract.ts';
+import { inputRole } from './arbitraries/operation.ts';
 import type { CallInput, CallResult } from './http.ts';
 import type { CheckContext } from './types.ts';
 
@@ -14,6 +15,19 @@ export function exampleInput(ctx: CheckContext, op: ContractOperation): CallInpu
   return { path: ex.path, query: ex.query, headers: Object.fromEntries(Object.entries(ex.header).map(([k, v]) => [k, String(v)])), ...(ex.body !== undefined ? { body: ex.body } : {}) };
 }
 
+/** The role the probe calls an operation with: the one declared for valid inputs (harness/registry.ts), else `default`. */
+export const probeRole = (ctx: CheckContext, op: ContractOperation): string => {
+  const role = inputRole(ctx, op);
+  return ctx.credentials[role] ? role : 'default';
+};
+
+/** A valid credential's request refused (401/403): a failure whatever the check judges, never a pass. */
+export function refusedValidCredential(r: CallResult): string | undefined {
+  if (r.status !== 401 && r.status !== 403) return undefined;
+  const code = errorCodeOf(r.json);
+  return `a valid, correctly signed request was refused (${r.status}${code ? ` ${code}` : ''})`;
+}
+
 const probes = new WeakMap<CheckContext, Map<string, Promise<CallResult>>>();
 
 export function probe(ctx: CheckContext, op: ContractOperation): Promise<CallResult> {
@@ -21,7 +35,7 @@ export function probe(ctx: CheckContext, op: ContractOperation): Promise<CallRes
   if (!byOp) probes.set(ctx, (byOp = new Map()));
   let p = byOp.get(op.operationId);
   if (!p) {
-    p = ctx.http.call(op, exampleInput(ctx, op));
+    p = ctx.http.call(op, exampleInput(ctx, op), { role: probeRole(ctx, op) });
     byOp.set(op.operationId, p);
   }
   return p;

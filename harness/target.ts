@@ -28,12 +28,14 @@ export function readCredentialsFile(file: string, provider: string): Credentials
   return entry;
 }
 
-export async function buildTarget(provider: Provider, baseUrl: string, entry: Pick<CredentialsFile['providers'][string], 'credentials'> & { baseUrl?: string; controlUrl?: string }): Promise<CheckTarget> {
+export async function buildTarget(provider: Provider, baseUrl: string, entry: Pick<CredentialsFile['providers'][string], 'credentials'> & { baseUrl?: string; controlUrl?: string; controlToken?: string }): Promise<CheckTarget> {
+  let url: URL;
   try {
-    new URL(baseUrl);
+    url = new URL(baseUrl);
   } catch {
     throw new TargetError(`--base-url: "${baseUrl}" is not a URL`);
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetError(`--base-url must be an http:// or https:// URL, got "${baseUrl}"`);
   const doc = await bundleSpec(provider.specPath);
   const contract = extractContract(doc, `specs/${provider.id}/openapi.yaml`);
   return {
@@ -44,5 +46,6 @@ export async function buildTarget(provider: Provider, baseUrl: string, entry: Pi
     baseUrl: baseUrl.replace(/\/$/, ''),
     credentials: entry.credentials,
     ...(entry.controlUrl ? { controlUrl: entry.controlUrl } : {}),
+    ...(entry.controlToken ? { controlToken: entry.controlToken } : {}),
   };
 }

@@ -19,7 +19,12 @@ export interface Exchange {
   ms: number;
 }
 
-export type Outcome = 'pass' | 'fail' | 'skip';
+/**
+ * pass/fail: the check judged an answer bearing on what it checks. skip: the check does not apply
+ * (nothing to judge here). inconclusive: it could not judge, for a reason outside the check (a 429
+ * after retries, no response, a 5xx where the check is about something else): never a pass.
+ */
+export type Outcome = 'pass' | 'fail' | 'skip' | 'inconclusive';
 
 export interface Finding {
   check: string;
@@ -51,6 +56,8 @@ export interface CheckTarget {
   credentials: Record<string, SandboxCredential>;
   /** accord's sandbox control API, when the target is one (time travel, faults, deliveries). */
   controlUrl?: string;
+  /** Sent as X-Accord-Control-Token to the control API (a sandbox listening beyond loopback asks for one). */
+  controlToken?: string;
 }
 
 export interface CheckContext extends CheckTarget {

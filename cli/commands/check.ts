@@ -4,7 +4,8 @@ import { CHECKS, selectChecks } from '../../harness/catalogue.ts';
 import { humanReport } from '../../harness/reporters/human.ts';
 import { jsonReport } from '../../harness/reporters/json.ts';
 import { junitReport } from '../../harness/reporters/junit.ts';
-import { runChecks } from '../../harness/run.ts';
+import { PreflightError } from '../../harness/preflight.ts';
+import { runChecks, runFailed } from '../../harness/run.ts';
 import { buildTarget, readCredentialsFile, TargetError } from '../../harness/target.ts';
 import { UsageError } from '../errors.ts';
 import { startProgress } from '../progress.ts';
@@ -24,7 +25,7 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('check any implementation of a provider (sandbox, provider, partner server) against the spec, signers and vectors')
     .argument('<provider>', 'starship, istar, sirgiving or odm')
-    .option('--base-url <url>', 'base URL of the implementation, including the base path')
+    .option('--base-url <url>', "base URL of the implementation, including the base path (default: the credentials file's baseUrl)")
     .option('--credentials <file>', 'credentials file (accord-sandbox-credentials/1)')
     .option('--checks <list>', `comma-separated checks (default: all but the opt-in ones)`)
     .option('--reporter <name>', 'human, json or junit', 'human')
@@ -40,7 +41,6 @@ export function registerCheck(program: Command): void {
     })
     .action(async (providerName: string, opts: Record<string, string | boolean | undefined>) => {
       const [provider] = providersFromArgs([providerName]);
-      if (!opts.baseUrl) throw new UsageError('--base-url is required (e.g. http://127.0.0.1:4101/api/v1/partner)');
       if (!opts.credentials) throw new UsageError('--credentials is required (the sandbox writes .accord/sandbox/credentials.json)');
       const reporter = REPORTERS[String(opts.reporter) as keyof typeof REPORTERS];
       if (!reporter) throw new UsageError(`--reporter must be human, json or junit, got "${opts.reporter}"`);
@@ -54,7 +54,10 @@ export function registerCheck(program: Command): void {
       const maxExamples = positiveInt('--max-examples', String(opts.maxExamples));
       let target;
       try {
-        target = await buildTarget(provider!, String(opts.baseUrl), readCredentialsFile(String(opts.credentials), provider!.id));
+        const entry = readCredentialsFile(String(opts.credentials), provider!.id);
+        const baseUrl = typeof opts.baseUrl === 'string' ? opts.baseUrl : entry.baseUrl;
+        if (!baseUrl) throw new TargetError(`--base-url is required: ${opts.credentials} gives no baseUrl for ${provider!.id} (e.g. http://127.0.0.1:4101/api/v1/partner)`);
+        target = await buildTarget(provider!, baseUrl, entry);
       } catch (err) {
         if (err instanceof TargetError) throw new UsageError(err.message);
         throw err;
@@ -64,15 +67,20 @@ export function registerCheck(program: Command): void {
       let report;
       try {
         report = await runChecks(target, checks, { seed, maxExamples }, {
+          preflight: true,
+          explicit: typeof opts.checks === 'string',
           onCheckStart: (check, i) => progress.update(i, check.id),
           onCheckEnd: () => void 0,
         });
+      } catch (err) {
+        if (err instanceof PreflightError) throw new UsageError(err.message);
+        throw err;
       } finally {
         progress.stop();
       }
       const text = reporter(report, { verbose: Boolean(opts.verbose) });
       if (opts.output) fs.writeFileSync(String(opts.output), text);
       else process.stdout.write(text);
-      process.exitCode = report.failed ? 1 : 0;
+      process.exitCode = runFailed(report) ? 1 : 0;
     });
 }

@@ -6,18 +6,14 @@
 import { exampleRequest } from '../../contracts/examples.ts';
 import type { ContractOperation } from '../../runtime/contract.ts';
 import type { CallInput } from '../http.ts';
-import { GENERATED_INPUT_ROLES as ODM_ROLES } from '../providers/odm.ts';
-import { GENERATED_INPUT_ROLES as SIRGIVING_ROLES } from '../providers/sirgiving.ts';
+import { harnessOf } from '../registry.ts';
 import type { CheckContext } from '../types.ts';
 import { type RequestShape } from './request.ts';
 import { sampleValid } from './violations.ts';
 
-/** operationId → role, per provider (providers without an entry call everything with `default`). */
-const ROLES: Record<string, Record<string, string>> = { odm: ODM_ROLES, sirgiving: SIRGIVING_ROLES };
-
 /** The credential role generated requests to `op` use. */
 export function inputRole(ctx: Pick<CheckContext, 'provider'>, op: ContractOperation): string {
-  return ROLES[ctx.provider.id]?.[op.operationId] ?? 'default';
+  return harnessOf(ctx.provider.id).generatedInputRoles?.[op.operationId] ?? 'default';
 }
 
 /**

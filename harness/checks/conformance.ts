@@ -1,7 +1,7 @@
 /** Conformance: every operation's answer to a valid call is documented and matches the spec. */
 import { deref } from '../../contracts/walk.ts';
 import { operationsOf, type Check } from '../types.ts';
-import { documentedResponse, errorCodeOf, probe, schemaProblems } from '../probe.ts';
+import { documentedResponse, errorCodeOf, probe, refusedValidCredential, schemaProblems } from '../probe.ts';
 
 export const statusCodeDocumented: Check = {
   id: 'status_code_documented',
@@ -14,6 +14,7 @@ export const statusCodeDocumented: Check = {
       const r = await probe(ctx, op);
       if (r.status === 0) ctx.record({ subject: op.operationId, outcome: 'fail', reason: `no response: ${r.error}`, exchange: r });
       else if (r.status >= 500) ctx.record({ subject: op.operationId, outcome: 'fail', reason: `server error ${r.status}`, exchange: r });
+      else if (refusedValidCredential(r)) ctx.record({ subject: op.operationId, outcome: 'fail', reason: refusedValidCredential(r), exchange: r });
       else if (!documentedResponse(ctx, op, r.status)) ctx.record({ subject: op.operationId, outcome: 'fail', reason: `status ${r.status} is not documented for ${op.operationId}`, exchange: r });
       else ctx.record({ subject: op.operationId, outcome: 'pass', exchange: r });
     }
@@ -29,6 +30,11 @@ export const responseSchema: Check = {
   async run(ctx) {
     for (const op of operationsOf(ctx)) {
       const r = await probe(ctx, op);
+      const refused = refusedValidCredential(r);
+      if (refused) {
+        ctx.record({ subject: op.operationId, outcome: 'fail', reason: `${refused}: no answer of the operation to judge`, exchange: r });
+        continue;
+      }
       const doc = r.status ? documentedResponse(ctx, op, r.status) : undefined;
       if (!doc) {
         ctx.record({ subject: op.operationId, outcome: 'skip', reason: `status ${r.status} undocumented (see status_code_documented)`, exchange: r });
@@ -54,7 +60,7 @@ export const contentType: Check = {
       const doc = r.status ? documentedResponse(ctx, op, r.status) : undefined;
       const types = Object.keys(doc?.response?.content ?? {});
       if (!r.text) {
-        ctx.record({ subject: op.operationId, outcome: 'pass', exchange: r });
+        ctx.record({ subject: op.operationId, outcome: r.status ? 'skip' : 'inconclusive', reason: r.status ? `status ${r.status} without a body: no media type to judge` : `no response (${r.error})`, exchange: r });
         continue;
       }
       const got = (r.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -107,7 +113,8 @@ export const errorEnvelope: Check = {
     if (!schemaName) return ctx.record({ subject: '(provider)', outcome: 'skip', reason: 'the spec names no error envelope' });
     const validate = ctx.schemas.validatorAt(`#/components/schemas/${schemaName}`);
     const judge = (subject: string, r: Awaited<ReturnType<typeof probe>>) => {
-      if (r.status < 400) return ctx.record({ subject, outcome: 'pass', reason: 'no error to judge', exchange: r });
+      if (r.status === 0) return ctx.record({ subject, outcome: 'inconclusive', reason: `no response (${r.error})`, exchange: r });
+      if (r.status < 400) return ctx.record({ subject, outcome: 'skip', reason: `status ${r.status}: no error to judge`, exchange: r });
       if (!validate(r.json)) return ctx.record({ subject, outcome: 'fail', reason: `error body is not the ${schemaName} envelope: ${(validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '(root)'} ${e.message}`).join('; ')}`, exchange: r });
       const code = errorCodeOf(r.json);
       const known = code ? ctx.contract.errorCodes[code] : undefined;

@@ -13,7 +13,7 @@ import { requestArbitrary, requestShape } from '../arbitraries/request.ts';
 import { stableJson, UnsupportedSchemaError } from '../arbitraries/schema.ts';
 import { exampleRequest } from '../../contracts/examples.ts';
 import type { CallInput, CallResult } from '../http.ts';
-import { documentedResponse, errorCodeOf, schemaProblems } from '../probe.ts';
+import { documentedResponse, errorCodeOf, refusedValidCredential, schemaProblems } from '../probe.ts';
 import { operationsOf, type Check, type CheckContext, type Exchange } from '../types.ts';
 
 /** Requests a shrink may send per operation after the first failure (shrinking stops there; the smallest failure so far is reported). */
@@ -25,6 +25,9 @@ export function responseProblem(ctx: CheckContext, op: ContractOperation, r: Cal
   if (r.status === 0) return `no response (${r.error})`;
   const code = errorCodeOf(r.json);
   if (r.status >= 500) return `server error ${r.status}${code ? ` ${code}` : ''}`;
+  // Documented or not, a 401/403 to a valid, correctly signed request is a refusal of a good caller.
+  const refused = refusedValidCredential(r);
+  if (refused) return refused;
   const doc = documentedResponse(ctx, op, r.status);
   if (!doc) return `status ${r.status}${code ? ` ${code}` : ''} is not documented for ${op.operationId}`;
   const problems = schemaProblems(ctx, doc.pointer, r.json);
@@ -78,11 +81,19 @@ export const fuzz: Check = {
       const hasInputs = Boolean(shape.body) || shape.parameters.some((p) => p.in === 'path' || p.in === 'query');
       const failures = new Map<string, { reason: string; exchange: Exchange }>();
       let afterFailure = 0;
+      let judged = 0;
+      let rateLimited: Exchange | undefined;
       const property = fc.asyncProperty(arbitrary, async (input) => {
         // A safety net: the converter only makes valid bodies, ajv has the last word.
         fc.pre(!validBody || input.body === undefined || validBody(input.body));
         if (failures.size && afterFailure++ >= SHRINK_BUDGET) return true;
         const r = await ctx.http.call(op, input, { role });
+        // Still rate limited after the retries: this answer says nothing about the operation.
+        if (r.status === 429) {
+          rateLimited = exchangeOf(r);
+          return true;
+        }
+        judged++;
         const problem = responseProblem(ctx, op, r);
         if (problem === undefined) return true;
         failures.set(stableJson(input), { reason: problem, exchange: exchangeOf(r) });
@@ -90,7 +101,8 @@ export const fuzz: Check = {
       });
       const details = await fc.check(property, { seed: ctx.options.seed, numRuns: hasInputs ? ctx.options.maxExamples : 1 });
       if (!details.failed) {
-        ctx.record({ subject: op.operationId, outcome: 'pass' });
+        if (judged) ctx.record({ subject: op.operationId, outcome: 'pass', ...(rateLimited ? { reason: `${judged} answers judged; others rate limited (429)` } : {}) });
+        else ctx.record({ subject: op.operationId, outcome: 'inconclusive', reason: 'every request was answered 429 (rate limited) after the retries: nothing judged', ...(rateLimited ? { exchange: rateLimited } : {}) });
         continue;
       }
       if (details.counterexample) {

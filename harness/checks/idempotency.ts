@@ -16,21 +16,19 @@
 import { deref, resolvePointer } from '../../contracts/walk.ts';
 import { operationById, type ContractOperation } from '../../runtime/contract.ts';
 import type { CallInput, CallResult } from '../http.ts';
-import { IDEMPOTENCY_RECIPES as ODM } from '../providers/odm.ts';
-import { IDEMPOTENCY_RECIPES as SIRGIVING } from '../providers/sirgiving.ts';
-import { IDEMPOTENCY_RECIPES as STARSHIP } from '../providers/starship.ts';
 import { errorCodeOf } from '../probe.ts';
 import { operationsOf, type Check, type CheckContext } from '../types.ts';
 import { exampleInput } from '../probe.ts';
 import { mangle } from './auth.ts';
-import { describeResult, freshKey, isSuccess, mergeInput, prepare, roleFor, type IdempotencyRecipe, type Prepared, type RecipeCall } from './recipe.ts';
+import { describeResult, freshKey, isSuccess, mergeInput, prepare, roleFor, type Prepared } from './steps.ts';
+import type { IdempotencyRecipe, RecipeCall } from '../declarations.ts';
+import { harnessOf } from '../registry.ts';
 
-const RECIPES: Partial<Record<string, Record<string, IdempotencyRecipe>>> = { starship: STARSHIP, odm: ODM, sirgiving: SIRGIVING };
 
 /** How many identical requests idempotency_concurrent sends at once. */
 export const CONCURRENT_REQUESTS = 10;
 
-const recipeOf = (ctx: CheckContext, op: ContractOperation): IdempotencyRecipe | undefined => RECIPES[ctx.provider.id]?.[op.operationId];
+const recipeOf = (ctx: CheckContext, op: ContractOperation): IdempotencyRecipe | undefined => harnessOf(ctx.provider.id).idempotency?.[op.operationId];
 const idempotentOps = (ctx: CheckContext) => operationsOf(ctx).filter((o) => o.idempotency && o.status !== 'planned');
 
 /** The id of the resource in a body: `id`, else the first top-level string field named `…_id`/`…Id`. */
@@ -100,10 +98,15 @@ async function sideEffects(ctx: CheckContext, plan: ListPlan | undefined) {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The first 2xx the check builds on; non-2xx → a skip (the inputs did not work here) or a fail (5xx, no answer). */
+/**
+ * The first 2xx the check builds on; otherwise: a fail (5xx; a valid, correctly signed request
+ * refused with 401/403), inconclusive (429, no answer) or a skip (the inputs did not work here).
+ */
 function firstMustSucceed(ctx: CheckContext, subject: string, r: CallResult): boolean {
   if (isSuccess(r)) return true;
-  if (r.status === 0 || r.status >= 500) ctx.record({ subject, outcome: 'fail', reason: `the first request failed: ${describeResult(r)}`, exchange: r });
+  if (r.status === 0 || r.status === 429) ctx.record({ subject, outcome: 'inconclusive', reason: `the first request got no usable answer: ${describeResult(r)}`, exchange: r });
+  else if (r.status >= 500) ctx.record({ subject, outcome: 'fail', reason: `the first request failed: ${describeResult(r)}`, exchange: r });
+  else if (r.status === 401 || r.status === 403) ctx.record({ subject, outcome: 'fail', reason: `a valid, correctly signed request was refused: ${describeResult(r)}`, exchange: r });
   else ctx.record({ subject, outcome: 'skip', reason: `the first request was refused (${describeResult(r)}), so there is nothing to replay; declare working inputs in harness/providers/${ctx.provider.id}.ts`, exchange: r });
   return false;
 }

@@ -15,15 +15,13 @@
  * accord's assumption) are checked only against accord's sandbox (a control API).
  */
 import type { ContractOperation, RateLimitWindow } from '../../runtime/contract.ts';
-import type { CallInput, CallOptions, CallResult } from '../http.ts';
-import { RATE_LIMIT_RECIPES as ODM } from '../providers/odm.ts';
-import { RATE_LIMIT_RECIPES as SIRGIVING } from '../providers/sirgiving.ts';
-import { RATE_LIMIT_RECIPES as STARSHIP } from '../providers/starship.ts';
+import { retryAfterSeconds, type CallInput, type CallOptions, type CallResult } from '../http.ts';
 import { errorCodeOf } from '../probe.ts';
 import { operationsOf, type Check, type CheckContext } from '../types.ts';
-import { describeResult, freshKey, prepare, roleFor, type RateLimitRecipe } from './recipe.ts';
+import { describeResult, freshKey, prepare, roleFor } from './steps.ts';
+import type { RateLimitRecipe } from '../declarations.ts';
+import { harnessOf } from '../registry.ts';
 
-const RECIPES: Partial<Record<string, Record<string, RateLimitRecipe>>> = { starship: STARSHIP, odm: ODM, sirgiving: SIRGIVING };
 
 /** The most calls a class's limit may need (limit + 1); higher limits are skipped. */
 export const RATE_LIMIT_MAX_REQUESTS = 250;
@@ -32,12 +30,7 @@ const BATCH = 10;
 
 const INTEGER = /^\d+$/;
 
-/** Seconds a Retry-After value asks for (delta-seconds or HTTP-date), or undefined when malformed. */
-export function retryAfterSeconds(value: string, now = Date.now()): number | undefined {
-  if (INTEGER.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isNaN(at) || !/[a-z]{3},/i.test(value) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
-}
+export { retryAfterSeconds };
 
 /** The class's operations (operations without a class count against the first class, as the sandbox does). */
 function classOps(ctx: CheckContext, cls: string): ContractOperation[] {
@@ -54,8 +47,12 @@ function pick(ctx: CheckContext, ops: ContractOperation[], recipe: RateLimitReci
 
 async function advanceClock(ctx: CheckContext, seconds: number): Promise<boolean> {
   if (!ctx.controlUrl) return false;
-  const r = await ctx.http.raw('POST', `${ctx.controlUrl.replace(/\/$/, '')}/clock/advance`, { seconds });
-  return r.status < 300;
+  try {
+    await ctx.http.pass(seconds);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Problems with the provider's rate-limit headers on one answer. */
@@ -152,7 +149,7 @@ export const rateLimit: Check = {
         ctx.record({ subject: cls, outcome: 'skip', reason: 'no operation carries this rate-limit class' });
         continue;
       }
-      const recipe = RECIPES[ctx.provider.id]?.[cls];
+      const recipe = harnessOf(ctx.provider.id).rateLimit?.[cls];
       const op = pick(ctx, ops, recipe);
       if (!op) {
         ctx.record({ subject: cls, outcome: 'skip', reason: `the class has only non-idempotent writes (${ops.map((o) => o.operationId).join(', ')}): repeating one would create a resource per call; declare a recipe in harness/providers/${ctx.provider.id}.ts` });

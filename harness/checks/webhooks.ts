@@ -10,13 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pointerOf } from '../../contracts/walk.ts';
-import type { VerifiedWebhook, WebhookInput } from '../../runtime/webhooks.ts';
 import { WebhookPayloadError } from '../../runtime/webhooks.ts';
 import { SignatureVerificationError } from '../../signing/errors.ts';
-import { WEBHOOKS as istarWebhooks } from '../providers/istar.ts';
-import { WEBHOOKS as odmWebhooks } from '../providers/odm.ts';
-import { WEBHOOKS as sirgivingWebhooks } from '../providers/sirgiving.ts';
-import { WEBHOOKS as starshipWebhooks } from '../providers/starship.ts';
 import { startReceiver, type ReceivedDelivery, type Receiver } from '../receiver.ts';
 import { createRedactor } from '../redact.ts';
 import type { Check, CheckContext, Exchange } from '../types.ts';
@@ -34,61 +29,13 @@ import {
   runFlow,
   runStep,
   select,
-  type ControlCall,
-  type FlowDeclaration,
-  type FlowScope,
-  type FlowStep,
-  type Value,
-} from './flows.ts';
+} from './steps.ts';
+import type { ControlCall, FlowDeclaration, FlowScope, FlowStep, Value, WebhookDeclaration } from '../declarations.ts';
+import { harnessOf } from '../registry.ts';
+export type { WebhookDeclaration, WebhookTrigger } from '../declarations.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Declarations
-
-export interface WebhookTrigger {
-  flow: FlowDeclaration;
-  /** Events the flow makes the implementation send (expected only when the flow ran and passed). */
-  events: readonly string[];
-}
-
-export interface WebhookDeclaration {
-  /** Registration through the provider's API. */
-  api?: {
-    /** The registration call, named `register`; `$vars.url` is the URL to register, `$vars.events` every event of the spec. */
-    register: FlowStep;
-    /** The API refuses plain http: a local receiver needs a public https URL (ACCORD_WEBHOOK_PUBLIC_URL) or `reroute`. */
-    httpsOnly?: boolean;
-    /** What to register when `reroute` will point the endpoint at the local receiver. */
-    placeholderUrl?: string;
-    /** Control API call pointing the registered endpoint's deliveries at `$vars.receiverUrl` (a sandbox tunnel). */
-    reroute?: ControlCall;
-    /** Removes the endpoint afterwards. */
-    remove?: FlowStep;
-  };
-  /** Registration through the sandbox control API (POST /_accord/webhook-endpoints): dashboard-configured providers. */
-  control?: {
-    /** The account whose events the endpoint receives. */
-    owner?: Value;
-    /** Configure a generated signing secret (`$vars.secret`) with the endpoint. */
-    secret?: boolean;
-    /** Why only the control API can register the receiver (the skip reason without one). */
-    why: string;
-  };
-  /** What verifies deliveries: an HMAC secret or the provider's public key (values in the flow scope). */
-  key: { secret: Value } | { publicKey: Value };
-  /** Where a delivery carries its event id: a pointer into the payload or a header. */
-  eventId: { pointer: string } | { header: string };
-  /** The provider's generated verifier (generated/<provider>/webhooks.ts). */
-  verify: (input: WebhookInput) => VerifiedWebhook;
-  /** What makes the implementation send events, in order, sharing one scope. */
-  triggers: readonly WebhookTrigger[];
-}
-
-export const WEBHOOK_DECLARATIONS: Record<string, WebhookDeclaration | undefined> = {
-  starship: starshipWebhooks,
-  istar: istarWebhooks,
-  sirgiving: sirgivingWebhooks,
-  odm: odmWebhooks,
-};
+/** A provider's webhook declaration (harness/providers/<provider>.ts, through the registry). */
+export const webhooksOf = (provider: string): WebhookDeclaration | undefined => harnessOf(provider).webhooks;
 
 /** How many deliveries the receiver refuses (500) before it starts acknowledging. */
 export const REFUSE_FIRST = 2;
@@ -191,7 +138,7 @@ export const webhooks: Check = {
   expects:
     'every delivery verified by the generated verifier (signature over the raw body with the registered secret or the provider’s public key, payload valid); each refused event redelivered with the same event id; every triggered event acknowledged in the end',
   async run(ctx) {
-    const decl = WEBHOOK_DECLARATIONS[ctx.provider.id];
+    const decl = webhooksOf(ctx.provider.id);
     if (!ctx.contract.webhooks.length) return ctx.record({ subject: '(provider)', outcome: 'skip', reason: 'the spec defines no webhooks' });
     if (!decl) return ctx.record({ subject: '(provider)', outcome: 'skip', reason: 'no webhook declaration for this provider (harness/providers)' });
     const runnable = decl.triggers.filter((t) => !flowSkipReason(ctx, t.flow));

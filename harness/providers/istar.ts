@@ -1,6 +1,5 @@
-/** What the harness needs to know about iStar beyond its spec (data only; each check reads its own export). */
-import type { FlowDeclaration, FlowScope } from '../checks/flows.ts';
-import type { WebhookDeclaration } from '../checks/webhooks.ts';
+/** What the harness needs to know about iStar beyond its spec (data only, read by the checks through harness/registry.ts). */
+import type { FlowDeclaration, FlowScope, FlowStep, ProviderHarness, WebhookDeclaration } from '../declarations.ts';
 import { verifyIStarWebhook } from '../../generated/istar/webhooks.ts';
 
 const balance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
@@ -61,3 +60,9 @@ export const WEBHOOKS: WebhookDeclaration = {
     { flow: failedOrderFlow, events: ['order.failed'] },
   ],
 };
+
+/** Before every run: the TON wallet the orders spend is topped up to its seeded balance through the sandbox control API (iStar funds wallets in its dashboard, not the API). */
+export const RESTORE: readonly FlowStep[] = [{ name: 'ton wallet', control: { method: 'POST', path: '/wallet/top-up', body: { owner: '$credentials.default.extra.owner', to: 1250.75 } } }];
+
+/** Everything above, as the registry (harness/registry.ts) holds it. */
+export const ISTAR: ProviderHarness = { restore: RESTORE, flows: FLOWS, webhooks: WEBHOOKS };

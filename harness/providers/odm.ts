@@ -1,14 +1,12 @@
-/** What the harness needs to know about ODM beyond its spec (data only; each check reads its own export). */
-import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
-import type { FlowDeclaration, FlowStep } from '../checks/flows.ts';
-import type { WebhookDeclaration } from '../checks/webhooks.ts';
+/** What the harness needs to know about ODM beyond its spec (data only, read by the checks through harness/registry.ts). */
+import type { FlowDeclaration, FlowStep, IdempotencyRecipe, ProviderHarness, RateLimitRecipe, WebhookDeclaration } from '../declarations.ts';
 import { verifyOdmWebhook } from '../../generated/odm/webhooks.ts';
 
 /** idempotency_*: issueVoucher works from the spec's example (list: GET /partner/v1/vouchers, X-Total-Count). */
 export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
   cancelVoucher: {
-    before: [{ name: 'voucher', operationId: 'issueVoucher' }],
-    input: { path: { voucherId: '{{voucher/voucher_id}}' } },
+    before: [{ name: 'voucher', operation: 'issueVoucher' }],
+    input: { path: { voucherId: '$steps.voucher.body#/voucher_id' } },
     list: null, // a cancellation changes a voucher's status, it adds nothing to a list
   },
   // A claim needs a validation of a live voucher and the OTP texted to its owner (read from the
@@ -16,11 +14,11 @@ export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
   createClaim: {
     role: 'merchant',
     before: [
-      { name: 'voucher', operationId: 'issueVoucher' },
-      { name: 'validation', operationId: 'validateVoucher', role: 'merchant', input: { body: { code: '{{voucher/code}}' } } },
-      { name: 'otp', control: { method: 'GET', path: '/otp?validation_id={{validation/validation_id}}' } },
+      { name: 'voucher', operation: 'issueVoucher' },
+      { name: 'validation', operation: 'validateVoucher', role: 'merchant', body: { code: '$steps.voucher.body#/code' } },
+      { name: 'otp', control: { method: 'GET', path: '/otp', query: { validation_id: '$steps.validation.body#/validation_id' } } },
     ],
-    input: { body: { validation_id: '{{validation/validation_id}}', otp: '{{otp/otp}}' } },
+    input: { body: { validation_id: '$steps.validation.body#/validation_id', otp: '$steps.otp.body#/otp' } },
     list: null, // ODM has no list of claims
   },
 };
@@ -107,3 +105,6 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
   createClaim: 'merchant',
   getClaim: 'merchant',
 };
+
+/** Everything above, as the registry (harness/registry.ts) holds it. */
+export const ODM: ProviderHarness = { generatedInputRoles: GENERATED_INPUT_ROLES, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES };

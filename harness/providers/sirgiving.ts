@@ -1,15 +1,13 @@
-/** What the harness needs to know about SIR Giving beyond its spec (data only; each check reads its own export). */
-import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
-import type { FlowDeclaration, FlowScope } from '../checks/flows.ts';
-import type { WebhookDeclaration } from '../checks/webhooks.ts';
+/** What the harness needs to know about SIR Giving beyond its spec (data only, read by the checks through harness/registry.ts). */
+import type { FlowDeclaration, FlowScope, IdempotencyRecipe, ProviderHarness, RateLimitRecipe, WebhookDeclaration } from '../declarations.ts';
 import { verifySirGivingWebhook } from '../../generated/sirgiving/webhooks.ts';
 
 /** idempotency_*: each action and each reversal books one transaction (GET /transactions, pagination.total). */
 export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
   submitAction: { list: { operationId: 'listTransactions' } },
   reverseAction: {
-    before: [{ name: 'action', operationId: 'submitAction' }],
-    input: { path: { actionId: '{{action/id}}' } },
+    before: [{ name: 'action', operation: 'submitAction' }],
+    input: { path: { actionId: '$steps.action.body#/id' } },
     list: { operationId: 'listTransactions' },
   },
 };
@@ -127,3 +125,6 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
   revokePartnerKeys: 'admin',
   rotatePartnerKeys: 'admin',
 };
+
+/** Everything above, as the registry (harness/registry.ts) holds it. */
+export const SIRGIVING: ProviderHarness = { generatedInputRoles: GENERATED_INPUT_ROLES, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES };

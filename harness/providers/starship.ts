@@ -1,7 +1,5 @@
-/** What the harness needs to know about Starship beyond its spec (data only; each check reads its own export). */
-import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
-import type { FlowDeclaration } from '../checks/flows.ts';
-import type { WebhookDeclaration } from '../checks/webhooks.ts';
+/** What the harness needs to know about Starship beyond its spec (data only, read by the checks through harness/registry.ts). */
+import type { FlowDeclaration, FlowStep, IdempotencyRecipe, ProviderHarness, RateLimitRecipe, WebhookDeclaration } from '../declarations.ts';
 import { verifyStarshipWebhook } from '../../generated/starship/webhooks.ts';
 
 /** idempotency_*: createOrder and createPayout work from the spec's examples (lists: GET /orders, GET /payouts, X-Total-Count). */
@@ -116,3 +114,16 @@ export const WEBHOOKS: WebhookDeclaration = {
   verify: verifyStarshipWebhook,
   triggers: [{ flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] }],
 };
+
+/**
+ * Before every run: the wallets the checks spend (orders, payouts) are topped up to their seeded
+ * balances through the sandbox control API (Starship has no API to fund a wallet). Acme (default)
+ * pays the flows, fuzz and idempotency orders; Globex (unsigned) the webhook check's orders.
+ */
+export const RESTORE: readonly FlowStep[] = [
+  { name: 'acme wallet', control: { method: 'POST', path: '/wallet/top-up', body: { partner_id: '$credentials.default.extra.owner', to: 12_500 } } },
+  { name: 'globex wallet', role: ['unsigned', 'default'], control: { method: 'POST', path: '/wallet/top-up', body: { partner_id: '$credentials.unsigned.extra.owner', to: 5_000 } } },
+];
+
+/** Everything above, as the registry (harness/registry.ts) holds it. */
+export const STARSHIP: ProviderHarness = { restore: RESTORE, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES };

@@ -10,6 +10,7 @@ import type { components } from '../../../generated/istar/types.ts';
 import { ProviderError } from '../../../runtime/server/errors.ts';
 import { principalOf, type ProviderSandbox, type SandboxContext } from '../../../sandbox/provider.ts';
 import { http } from '../http.ts';
+import { mountIStarControl } from './control.ts';
 
 type Schemas = components['schemas'];
 
@@ -201,4 +202,5 @@ export const istarSandbox: ProviderSandbox = {
   handlers: (ctx) => handlers(ctx) as Record<string, any>,
   jobs: (ctx) => ({ 'order.process': ({ id }: { id: string }) => processOrder(ctx, id) }),
   faults: { order_fail: 'the next order fails ("Fragment transaction expired") and is refunded' },
+  control: mountIStarControl,
 };

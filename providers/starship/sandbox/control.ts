@@ -5,13 +5,19 @@
  *   GET  /_accord/reconciliation/drifts
  *   POST /_accord/inventory              {"product_id", "cache"?: n, "available"?: bool}
  *   POST /_accord/webhooks/{webhook_id}/forward {"url": "http://127.0.0.1:…"}  deliver an API-registered endpoint's events elsewhere
+ *   POST /_accord/wallet/top-up          {"partner_id", "to": amount}  credit the wallet up to `to` (a `credit` transaction; nothing when it holds more)
+ *
+ * Starship has no API to fund a wallet (the docs: "Top up the wallet" happens outside the API), so
+ * a harness run that spends it restores it here: the same state, hence the same verdict, run after run.
  */
 import type { Context, Hono } from 'hono';
 import { CONTROL_PREFIX, webhookUrlProblem } from '../../../sandbox/control.ts';
 import type { SandboxContext } from '../../../sandbox/provider.ts';
 import { KIND, type DriftRecord, type ProductRecord } from './model.ts';
 import { injectDrift } from './reconciliation.ts';
+import { book, walletOf } from './wallet.ts';
 import { forwardEndpoint } from './webhooks.ts';
+import { fromCents, toCents } from './model.ts';
 
 const reply = (c: Context, body: object, status: 200 | 201 | 400 | 404 = 200) => {
   c.header('X-Accord-Control', '1');
@@ -49,6 +55,17 @@ export function mountStarshipControl(app: Hono, ctx: SandboxContext): void {
     const next: ProductRecord = { ...product, ...(body.cache !== undefined ? { cacheStock: body.cache as number } : {}), ...(body.available !== undefined ? { available: body.available as boolean } : {}) };
     ctx.store.put(KIND.product, next.product_id, next);
     return reply(c, { product_id: next.product_id, cache: next.cacheStock, available: next.available });
+  });
+
+  app.post(`${CONTROL_PREFIX}/wallet/top-up`, async (c) => {
+    const body = await jsonObject(c);
+    if (!body || typeof body.partner_id !== 'string') return bad(c, 'partner_id is required (a credential\'s extra.owner)');
+    if (typeof body.to !== 'number' || !(body.to >= 0) || !Number.isFinite(body.to)) return bad(c, 'to must be a non-negative amount in the wallet currency, e.g. 12500');
+    if (!ctx.store.get(KIND.wallet, body.partner_id)) return reply(c, { error: 'not_found', message: `no wallet for partner ${body.partner_id}` }, 404);
+    const wallet = walletOf(ctx, body.partner_id);
+    const missing = toCents(body.to) - wallet.balanceCents;
+    const txn = missing > 0 ? ctx.store.transaction(() => book(ctx, body.partner_id as string, { type: 'credit', cents: missing, description: 'Sandbox top-up (control API)' })) : null;
+    return reply(c, { partner_id: body.partner_id, balance: fromCents(walletOf(ctx, body.partner_id).balanceCents), credited: fromCents(Math.max(0, missing)), transaction_id: txn?.transaction_id ?? null });
   });
 
   app.post(`${CONTROL_PREFIX}/webhooks/:webhook_id/forward`, async (c) => {

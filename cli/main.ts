@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
+import { VERSION } from './version.ts';
 type Register = (program: Command) => void;
 
 /**
@@ -23,12 +24,14 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bench: () => import('./commands/bench.ts').then((m) => m.registerBench),
   proxy: () => import('./commands/proxy.ts').then((m) => m.registerProxy),
   mutants: () => import('./commands/mutants.ts').then((m) => m.registerMutants),
+  pack: () => import('./commands/pack.ts').then((m) => m.registerPack),
 };
 
 /** The program with the named command registered, or all of them (help, unknown names). */
 export async function buildProgram(commandName?: string): Promise<Command> {
   const program = new Command('accord')
     .description('Contract-first toolkit for partner APIs: specs, signers, generators, sandboxes and a contract harness.')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const names = commandName && commandName in COMMANDS ? [commandName] : Object.keys(COMMANDS);

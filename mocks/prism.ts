@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { resolveOptional } from '../packaging/optional.ts';
 import { bundleSpec } from '../contracts/bundle.ts';
 import type { Provider } from '../contracts/providers.ts';
 
@@ -54,8 +54,7 @@ export async function prismSpec(provider: Provider): Promise<{ spec: any; basePa
 }
 
 function prismBin(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
+  return path.join(path.dirname(resolveOptional(import.meta.url, '@stoplight/prism-cli/package.json')), 'dist', 'index.js');
 }
 
 async function waitForPort(url: string, child: ChildProcess): Promise<void> {

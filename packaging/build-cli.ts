@@ -130,7 +130,7 @@ export async function buildCli(dir: string): Promise<CliBuild> {
       continue;
     }
     repositoryOnly[name] = [...missing].sort();
-    const register = /export function (register\w+)/.exec(modules.get(rel)!)?.[1];
+    const register = /\b(register[A-Z]\w*)\b/.exec(/export\s*\{[^}]*\}|export function \w+/.exec(modules.get(rel)!)?.[0] ?? '')?.[1];
     modules.set(rel, repositoryOnlyStub(name, register ?? `register${name}`, repositoryOnly[name]!));
   }
 

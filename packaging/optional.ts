@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../contracts/providers.ts';
 
 /** Optional peers of the installed CLI: package → what needs it. */
 export const OPTIONAL_PEERS: Record<string, string> = {
-  'better-sqlite3': 'a sandbox data folder (`accord serve` without --memory)',
+  'better-sqlite3': '`accord serve` with a data folder',
   '@stoplight/prism-cli': '`accord mock` and `accord proxy`',
   redoc: '`accord docs`',
   '@redocly/cli': '`accord lint`',
@@ -38,7 +38,7 @@ const isNotFound = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'M
 
 function missing(pkg: string, alternative?: string): OptionalDependencyError {
   const what = OPTIONAL_PEERS[pkg] ?? 'this command';
-  return new OptionalDependencyError(`${what} needs ${pkg}, which is not installed: npm install --save-dev ${pkg}${versionOf(pkg)}${alternative ? `, or ${alternative}` : ''}`);
+  return new OptionalDependencyError(`${pkg} is not installed (${what} needs it): npm install --save-dev ${pkg}${versionOf(pkg)}${alternative ? `, or ${alternative}` : ''}`);
 }
 
 /** require.resolve(request) from `fromUrl`, or an OptionalDependencyError naming the install. */

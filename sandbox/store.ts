@@ -105,8 +105,8 @@ export class SandboxStore {
   constructor(file: string) {
     this.persistent = file !== ':memory:';
     if (!this.persistent) return;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     const Sqlite = requireOptional<typeof Database>(import.meta.url, 'better-sqlite3', 'run with --memory');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     const db = (this.db = new Sqlite(file));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

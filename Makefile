@@ -13,7 +13,7 @@ DEPS := node_modules/.package-lock.json
 # Headless Chromium (Debian's package) for the docs test; `make test` installs it when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean docs chromium
+.PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean docs chromium pack
 
 $(DEPS): package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -53,6 +53,10 @@ test: $(DEPS) $(CHROMIUM)
 
 bench: $(DEPS)
 	@$(ACCORD) bench
+
+# The installable tarballs (@accord/cli and the four SDKs) in .accord/pack/
+pack: $(DEPS)
+	@$(ACCORD) pack
 
 # Dredd (a second opinion) against the four sandboxes, in memory on free ports, with hooks that
 # sign each request (harness/dredd/); test/harness/dredd.test.ts runs it in `make test`.

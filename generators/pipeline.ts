@@ -50,6 +50,11 @@ export interface GenerateOptions {
   root?: string;
   /** Regenerate even when the inputs hash is unchanged. */
   force?: boolean;
+  /**
+   * Drift check only: a provider whose MANIFEST inputs hash matches and whose files are intact is
+   * fresh without rendering it again (`make`); the drift test and `generate --check` render.
+   */
+  trustManifest?: boolean;
 }
 
 export interface ProviderResult {
@@ -174,6 +179,13 @@ export async function checkProvider(provider: Provider, options: GenerateOptions
   const root = options.root ?? REPO_ROOT;
   const started = performance.now();
   const outDir = path.join(root, 'generated', provider.id);
+  if (options.trustManifest) {
+    const manifest = readManifest(outDir);
+    const expected = new Set([MANIFEST, ...Object.keys(manifest?.files ?? {})]);
+    if (manifest?.inputs === inputsHash(specPathIn(root, provider)) && intact(outDir, manifest) && listFiles(outDir).every((rel) => expected.has(rel))) {
+      return { provider: provider.id, stale: [], ms: performance.now() - started };
+    }
+  }
   const { files } = await renderProvider(provider, root);
   const stale: string[] = [];
   const prefix = `generated/${provider.id}/`;

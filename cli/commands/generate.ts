@@ -19,10 +19,10 @@ export async function generate(providers: readonly Provider[], opts: { force?: b
 }
 
 /** The drift check: names every file of generated/ that is out of date with specs/. */
-export async function checkGenerated(providers: readonly Provider[], write: Write = stdoutWrite): Promise<StepResult> {
+export async function checkGenerated(providers: readonly Provider[], write: Write = stdoutWrite, options: { trustManifest?: boolean } = {}): Promise<StepResult> {
   const stale: string[] = [];
   for (const p of providers) {
-    const r = await checkProvider(p);
+    const r = await checkProvider(p, options);
     stale.push(...r.stale);
     write(`${r.stale.length ? 'STALE' : 'fresh'} ${p.id.padEnd(9)} ${seconds(r.ms)}`);
     for (const f of r.stale) write(`  ${f}`);

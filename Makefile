@@ -13,7 +13,7 @@ DEPS := node_modules/.package-lock.json
 # Headless Chromium (Debian's package) for the docs test; `make test` installs it when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean docs chromium
+.PHONY: all deps lint validate vectors generate check-generated mock serve test typecheck bench clean docs chromium pack
 
 # npm ci prints nothing for about 2 minutes on a fresh clone: a line every PROGRESS_EVERY seconds
 # says it still runs (test/cli/make-progress.test.ts).
@@ -60,6 +60,10 @@ test: $(DEPS) $(CHROMIUM) signer-toolchains
 
 bench: $(DEPS)
 	@$(ACCORD) bench
+
+# The installable tarballs (@accord/cli and the four SDKs) in .accord/pack/
+pack: $(DEPS)
+	@$(ACCORD) pack
 
 # Dredd (a second opinion) against the four sandboxes, in memory on free ports, with hooks that
 # sign each request (harness/dredd/); test/harness/dredd.test.ts runs it in `make test`.

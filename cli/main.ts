@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   proxy: () => import('./commands/proxy.ts').then((m) => m.registerProxy),
   mutants: () => import('./commands/mutants.ts').then((m) => m.registerMutants),
   'check-signer': () => import('./commands/check-signer.ts').then((m) => m.registerCheckSigner),
+  pack: () => import('./commands/pack.ts').then((m) => m.registerPack),
 };
 
 /** The program with the named command registered, or all of them (help, unknown names). */

@@ -1,4 +1,6 @@
-/** accord's version: the one in package.json, read once (`accord --version`, packaging, reports). */
-import { readFileSync } from 'node:fs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../contracts/providers.ts';
 
-export const ACCORD_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** accord's version: the package.json next to the sources (the repository's, or the installed package's). */
+export const ACCORD_VERSION: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundle, createConfig } from '@redocly/openapi-core';
 
-export type OpenApiDocument = Record<string, any>;
+import type { OpenApiDocument } from './document.ts';
+
+export type { OpenApiDocument };
 
 /** Raised when a spec cannot be bundled (unresolvable $ref, YAML syntax error, missing file). */
 export class SpecBundleError extends Error {

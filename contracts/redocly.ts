@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { resolveOptional } from '../packaging/optional.ts';
 import path from 'node:path';
 import { REPO_ROOT } from './providers.ts';
 
-const require = createRequire(import.meta.url);
 
 /** Path of the Redocly CLI entry point from the project's own dependencies. */
 export function redoclyBin(): string {
-  const pkg = require.resolve('@redocly/cli/package.json');
+  const pkg = resolveOptional(import.meta.url, '@redocly/cli/package.json');
   return path.join(path.dirname(pkg), 'bin', 'cli.js');
 }
 

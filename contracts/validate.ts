@@ -4,7 +4,7 @@
  * every example validated against its schema.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type { OpenApiDocument } from './bundle.ts';
+import type { OpenApiDocument } from './document.ts';
 import { createSchemaSet, formatAjvErrors } from './schemas.ts';
 import { collectSchemasAndExamples } from './walk.ts';
 

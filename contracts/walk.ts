@@ -1,5 +1,5 @@
 /** JSON pointer helpers and a walker over the places an OpenAPI 3.1 document holds schemas and examples. */
-import type { OpenApiDocument } from './bundle.ts';
+import type { OpenApiDocument } from './document.ts';
 
 export const escapePointer = (segment: string | number) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
 export const pointerOf = (segments: ReadonlyArray<string | number>) => '#' + segments.map((s) => '/' + escapePointer(s)).join('');

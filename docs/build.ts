@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { resolveOptional } from '../packaging/optional.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSpec, type OpenApiDocument } from '../contracts/bundle.ts';
@@ -14,9 +14,9 @@ import { decisionHeadingIds, escapeHtml, markdownSection, markdownTitle, renderM
  * referenced relatively: nothing in the output loads anything from the network.
  */
 
-export const DEFAULT_DOCS_DIR = path.join(REPO_ROOT, '.accord', 'docs');
+/** Relative to the working directory (the user's project, not the installed package). */
+export const DEFAULT_DOCS_DIR = path.join('.accord', 'docs');
 const DOCS_SRC = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
 
 export type DocsPageKind = 'index' | 'reference' | 'decisions' | 'signing';
 
@@ -91,7 +91,7 @@ export function offlineRedocBundle(src: string): string {
 }
 
 function redocPaths(): { bundle: string; license: string; version: string } {
-  const bundle = require.resolve('redoc/bundles/redoc.standalone.js');
+  const bundle = resolveOptional(import.meta.url, 'redoc/bundles/redoc.standalone.js');
   const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(bundle), '..', 'package.json'), 'utf8')) as { version: string };
   return { bundle, license: `${bundle}.LICENSE.txt`, version: pkg.version };
 }

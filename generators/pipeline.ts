@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { bundleSpec, specSourceHash, type OpenApiDocument } from '../contracts/bundle.ts';
 import { REPO_ROOT, type Provider } from '../contracts/providers.ts';
 import type { Contract } from '../runtime/contract.ts';
@@ -18,9 +17,11 @@ import { extractContract } from './contract/extract.ts';
 import { emitClient } from './emit/client.ts';
 import { emitContract } from './emit/contract.ts';
 import { emitIndex } from './emit/index-file.ts';
+import { emitPackage, SDK_DEPENDENCIES, SDK_RUNTIME_DIRS } from './emit/package.ts';
 import { emitSdk } from './emit/sdk.ts';
 import { emitServer } from './emit/server.ts';
 import { emitSpecJson } from './emit/spec-json.ts';
+import { emitSpecLoader } from './emit/spec-loader.ts';
 import { emitTypes } from './emit/types.ts';
 import { emitWebhooks } from './emit/webhooks.ts';
 import { JSON_MARK_KEY, jsonMark } from './header.ts';
@@ -33,12 +34,14 @@ export interface EmitContext {
   source: string;
   /** A private scratch folder for emitters whose tools write files. */
   scratch: string;
+  /** What the emitters before this one produced (the SDK package compiles it). */
+  emitted: ReadonlyMap<string, string>;
 }
 
 /** One transform: files (relative path → content) from the context. */
 export type Emitter = (ctx: EmitContext) => Record<string, string> | Promise<Record<string, string>>;
 
-export const EMITTERS: readonly Emitter[] = [emitSpecJson, emitTypes, emitContract, emitSdk, emitClient, emitServer, emitWebhooks, emitIndex];
+export const EMITTERS: readonly Emitter[] = [emitSpecJson, emitTypes, emitContract, emitSdk, emitClient, emitSpecLoader, emitServer, emitWebhooks, emitIndex, emitPackage];
 
 export const MANIFEST = 'MANIFEST.json';
 
@@ -47,6 +50,11 @@ export interface GenerateOptions {
   root?: string;
   /** Regenerate even when the inputs hash is unchanged. */
   force?: boolean;
+  /**
+   * Drift check only: a provider whose MANIFEST inputs hash matches and whose files are intact is
+   * fresh without rendering it again (`make`); the drift test and `generate --check` render.
+   */
+  trustManifest?: boolean;
 }
 
 export interface ProviderResult {
@@ -69,7 +77,6 @@ let fingerprintMemo: string | undefined;
 /** Changes when the generator (its code or the tools it drives) changes: then everything regenerates. */
 function generatorFingerprint(): string {
   if (fingerprintMemo) return fingerprintMemo;
-  const require = createRequire(import.meta.url);
   const parts: string[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -79,7 +86,12 @@ function generatorFingerprint(): string {
     }
   };
   walk(path.join(REPO_ROOT, 'generators'));
-  for (const pkg of ['openapi-typescript', '@hey-api/openapi-ts']) parts.push(pkg, require(`${pkg}/package.json`).version);
+  // the SDK packages compile the shared runtime in, with tsc, and carry accord's version
+  for (const dir of SDK_RUNTIME_DIRS) walk(path.join(REPO_ROOT, dir));
+  for (const pkg of ['openapi-typescript', '@hey-api/openapi-ts', 'typescript', ...SDK_DEPENDENCIES]) {
+    parts.push(pkg, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version);
+  }
+  parts.push('accord', JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version);
   fingerprintMemo = sha256(parts.join('\0'));
   return fingerprintMemo;
 }
@@ -118,7 +130,7 @@ export async function renderProvider(provider: Provider, root = REPO_ROOT): Prom
   const files = new Map<string, string>();
   try {
     for (const emit of EMITTERS) {
-      for (const [rel, content] of Object.entries(await emit({ provider, doc, contract, source, scratch }))) files.set(rel, content);
+      for (const [rel, content] of Object.entries(await emit({ provider, doc, contract, source, scratch, emitted: files }))) files.set(rel, content);
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -167,6 +179,13 @@ export async function checkProvider(provider: Provider, options: GenerateOptions
   const root = options.root ?? REPO_ROOT;
   const started = performance.now();
   const outDir = path.join(root, 'generated', provider.id);
+  if (options.trustManifest) {
+    const manifest = readManifest(outDir);
+    const expected = new Set([MANIFEST, ...Object.keys(manifest?.files ?? {})]);
+    if (manifest?.inputs === inputsHash(specPathIn(root, provider)) && intact(outDir, manifest) && listFiles(outDir).every((rel) => expected.has(rel))) {
+      return { provider: provider.id, stale: [], ms: performance.now() - started };
+    }
+  }
   const { files } = await renderProvider(provider, root);
   const stale: string[] = [];
   const prefix = `generated/${provider.id}/`;

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { resolveOptional } from '../packaging/optional.ts';
 import os from 'node:os';
 import path from 'node:path';
 import type { Provider } from '../contracts/providers.ts';
@@ -61,8 +61,7 @@ export function violationsOf(headers: Headers): PrismViolation[] {
 }
 
 function prismBin(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
+  return path.join(path.dirname(resolveOptional(import.meta.url, '@stoplight/prism-cli/package.json')), 'dist', 'index.js');
 }
 
 async function freePort(host: string): Promise<number> {

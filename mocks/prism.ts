@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { serve, type ServerType } from '@hono/node-server';
 import { mockFront } from './front.ts';
+import { resolveOptional } from '../packaging/optional.ts';
 import { bundleSpec } from '../contracts/bundle.ts';
 import type { Provider } from '../contracts/providers.ts';
 
@@ -62,8 +62,7 @@ export async function prismSpec(provider: Provider): Promise<{ spec: any; basePa
 }
 
 function prismBin(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
+  return path.join(path.dirname(resolveOptional(import.meta.url, '@stoplight/prism-cli/package.json')), 'dist', 'index.js');
 }
 
 /** A mock's port is taken by another process: `accord mock` says so in one line (exit 2). */

@@ -19,7 +19,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { requireOptional } from '../packaging/optional.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (
@@ -106,8 +107,9 @@ export class SandboxStore {
   constructor(file: string) {
     this.persistent = file !== ':memory:';
     if (!this.persistent) return;
+    const Sqlite = requireOptional<typeof Database>(import.meta.url, 'better-sqlite3', 'run with --memory');
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = (this.db = new Database(file));
+    const db = (this.db = new Sqlite(file));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Checkpoint (and fsync) every ~40 MB of WAL instead of every ~4 MB: fewer, larger syncs.

@@ -19,10 +19,10 @@ export async function generate(providers: readonly Provider[], opts: { force?: b
 }
 
 /** The drift check: names every file of generated/ that is out of date with specs/. */
-export async function checkGenerated(providers: readonly Provider[], write: Write = stdoutWrite): Promise<StepResult> {
+export async function checkGenerated(providers: readonly Provider[], write: Write = stdoutWrite, options: { trustManifest?: boolean } = {}): Promise<StepResult> {
   const stale: string[] = [];
   for (const p of providers) {
-    const r = await checkProvider(p);
+    const r = await checkProvider(p, options);
     stale.push(...r.stale);
     // generated/ regenerated in memory and compared with the committed files
     write(`${r.stale.length ? 'FAIL' : 'ok  '} generated ${p.id}: ${r.stale.length ? `${r.stale.length} files out of date with specs/${p.id}/` : `up to date with specs/${p.id}/`} (regenerated in memory and compared, ${seconds(r.ms)})`);

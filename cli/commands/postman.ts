@@ -5,7 +5,8 @@ import { CredentialsFileError, readSandboxCredentials, writePostman } from '../.
 import { UsageError } from '../errors.ts';
 import { providersFromArgs } from '../providers-arg.ts';
 
-export const DEFAULT_POSTMAN_DIR = path.join(REPO_ROOT, '.accord', 'postman');
+/** Relative to the working directory (the user's project, not the installed package). */
+export const DEFAULT_POSTMAN_DIR = path.join('.accord', 'postman');
 
 /** `accord postman <provider…>`: a Postman collection (v2.1) and environments per provider. */
 export function registerPostman(program: Command): void {

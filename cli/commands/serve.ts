@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { REPO_ROOT } from '../../contracts/providers.ts';
 import { mask, SANDBOX_PORT_BASE, serveSandboxes } from '../../sandbox/serve.ts';
 import { CONTROL_TOKEN_HEADER } from '../../sandbox/control.ts';
 import { UsageError } from '../errors.ts';
 import { startProgress } from '../progress.ts';
 import { providersFromArgs } from '../providers-arg.ts';
 
-export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.accord', 'sandbox');
+/** Relative to the working directory (the user's project, not the installed package). */
+export const DEFAULT_DATA_DIR = path.join('.accord', 'sandbox');
 
 /** `accord serve [provider…]`: the stateful sandboxes, until Ctrl-C. */
 export function registerServe(program: Command): void {

@@ -2,7 +2,7 @@
 
 import { createWebhookVerifier, type VerifiedWebhook, type WebhookInput } from '../../runtime/webhooks.ts';
 import { contract } from './contract.ts';
-import { loadSirGivingSpec } from './server.ts';
+import { loadSirGivingSpec } from './spec.ts';
 import type { webhooks } from './types.ts';
 
 export { WebhookPayloadError } from '../../runtime/webhooks.ts';

@@ -18,12 +18,12 @@ export const emitServer: Emitter = ({ provider, contract, source }) => {
     .join('\n');
   return {
     'server.ts': `${tsHeader(source, 'accord')}
-import fs from 'node:fs';
 import type { Hono } from 'hono';
 import { http } from '../../providers/${provider.id}/http.ts';
 import { createRouter, type Guard, type Middleware, type ResponseViolation } from '../../runtime/server/router.ts';
 import type { HandlerRequest, HandlersOf, ResponseOf } from '../../runtime/server/types.ts';
 import { contract } from './contract.ts';
+import { load${T}Spec } from './spec.ts';
 import type { operations } from './types.ts';
 
 /** Every operation's handler, typed from the spec. */
@@ -31,10 +31,7 @@ export type ${T}Handlers = HandlersOf<Pick<operations, ${contract.operations.map
 
 ${aliases}
 
-/** The bundled spec, read once (the validators are compiled from it). */
-export function load${T}Spec(): unknown {
-  return JSON.parse(fs.readFileSync(new URL('./openapi.json', import.meta.url), 'utf8'));
-}
+export { load${T}Spec } from './spec.ts';
 
 export interface ${T}RouterOptions {
   handlers: Partial<${T}Handlers>;

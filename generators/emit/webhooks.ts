@@ -10,7 +10,7 @@ export const emitWebhooks: Emitter = ({ provider, contract, source }): Record<st
     'webhooks.ts': `${tsHeader(source, 'accord')}
 import { createWebhookVerifier, type VerifiedWebhook, type WebhookInput } from '../../runtime/webhooks.ts';
 import { contract } from './contract.ts';
-import { load${T}Spec } from './server.ts';
+import { load${T}Spec } from './spec.ts';
 import type { webhooks } from './types.ts';
 
 export { WebhookPayloadError } from '../../runtime/webhooks.ts';

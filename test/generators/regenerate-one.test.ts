@@ -33,6 +33,8 @@ it('regenerates the changed provider and skips the unchanged ones by content has
   for (const p of PROVIDERS) results.push(await generateProvider(p, { root }));
   expect(Object.fromEntries(results.map((r) => [r.provider, r.status]))).toEqual({ starship: 'unchanged', istar: 'generated', sirgiving: 'unchanged', odm: 'unchanged' });
   expect(fs.readFileSync(path.join(root, 'generated', 'istar', 'types.ts'), 'utf8')).toContain('"/wallet/history"');
+  // the SDK package is rebuilt with it
+  expect(fs.readFileSync(path.join(root, 'generated', 'istar', 'package', 'lib', 'generated', 'istar', 'types.d.ts'), 'utf8')).toContain('"/wallet/history"');
   expect((await checkProvider(getProvider('istar'), { root })).stale).toEqual([]);
   const again = await generateProvider(getProvider('istar'), { root });
   expect(again.status).toBe('unchanged');

@@ -24,7 +24,7 @@ const EXCLUDED = [/\.test\.ts$/, /^harness\/dredd\//, /^generated\/[^/]+\/packag
 /** npm packages the installed CLI may depend on (the rest are development tools or optional peers). */
 export const CLI_DEPENDENCIES = [
   '@hono/node-server', '@redocly/openapi-core', '@seriousme/openapi-schema-validator', 'ajv', 'ajv-formats', 'cli-progress',
-  'commander', 'fast-check', 'hono', 'marked', 'openapi-fetch', 'tinyqueue', 'ulid', 'yaml',
+  'commander', 'fast-check', 'hono', 'marked', 'openapi-fetch', 'tinyqueue', 'tweetnacl', 'ulid', 'yaml',
 ] as const;
 
 /** Files read at run time, copied as they are. */

@@ -2,6 +2,7 @@
 import type { FlowDeclaration, FlowScope } from '../checks/flows.ts';
 import type { WebhookDeclaration } from '../checks/webhooks.ts';
 import { verifyIStarWebhook } from '../../generated/istar/webhooks.ts';
+import type { BehaviourDeclaration } from '../declarations.ts';
 
 const balance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
 const amount = (s: FlowScope) => (s.steps.order!.body as { amount: number }).amount;
@@ -60,4 +61,15 @@ export const WEBHOOKS: WebhookDeclaration = {
     { flow: starOrderFlow, events: ['order.completed'] },
     { flow: failedOrderFlow, events: ['order.failed'] },
   ],
+};
+
+/** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
+export const BEHAVIOUR: BehaviourDeclaration = {
+  credentials: {
+    probe: { operationId: 'getWalletBalance' },
+    roles: [
+      { role: 'expired', expect: { status: 401, code: 'API_KEY_EXPIRED' }, source: 'istar.txt: keys have a configurable expiry; code D3' },
+      { role: 'revoked', expect: { status: 401, code: 'API_KEY_REVOKED' }, source: 'istar.txt: keys can be revoked at any time; code D3' },
+    ],
+  },
 };

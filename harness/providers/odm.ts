@@ -3,6 +3,7 @@ import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
 import type { FlowDeclaration, FlowStep } from '../checks/flows.ts';
 import type { WebhookDeclaration } from '../checks/webhooks.ts';
 import { verifyOdmWebhook } from '../../generated/odm/webhooks.ts';
+import type { BehaviourDeclaration } from '../declarations.ts';
 
 /** idempotency_*: issueVoucher works from the spec's example (list: GET /partner/v1/vouchers, X-Total-Count). */
 export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
@@ -106,4 +107,12 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
   resendOtp: 'merchant',
   createClaim: 'merchant',
   getClaim: 'merchant',
+};
+
+/** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
+export const BEHAVIOUR: BehaviourDeclaration = {
+  credentials: {
+    probe: { operationId: 'getApiAccess' },
+    roles: [{ role: 'rotated', expect: { status: 401, code: 'API_KEY_INVALID' }, source: 'D3: no overlap window, a rotated key is no longer valid' }],
+  },
 };

@@ -3,6 +3,7 @@ import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
 import type { FlowDeclaration, FlowScope } from '../checks/flows.ts';
 import type { WebhookDeclaration } from '../checks/webhooks.ts';
 import { verifySirGivingWebhook } from '../../generated/sirgiving/webhooks.ts';
+import type { BehaviourDeclaration } from '../declarations.ts';
 
 /** idempotency_*: each action and each reversal books one transaction (GET /transactions, pagination.total). */
 export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
@@ -126,4 +127,17 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
   generatePartnerKeys: 'admin',
   revokePartnerKeys: 'admin',
   rotatePartnerKeys: 'admin',
+};
+
+/** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
+export const BEHAVIOUR: BehaviourDeclaration = {
+  credentials: {
+    probe: { operationId: 'getTokenPool' },
+    roles: [
+      { role: 'revoked', expect: { status: 401, code: 'API_KEY_REVOKED' }, source: 'D12' },
+      { role: 'expired', expect: { status: 401, code: 'API_KEY_EXPIRED' }, source: 'D12 (expiresAt)' },
+      { role: 'suspended', expect: { status: 401, code: 'PARTNER_SUSPENDED' }, source: 'sirgiving-onboarding.txt: SUSPENDED — all calls return 401 PARTNER_SUSPENDED' },
+      { role: 'pending', expect: { status: 401, code: 'PARTNER_NOT_ACTIVE' }, source: 'sirgiving-onboarding.txt: other non-ACTIVE states return 401 PARTNER_NOT_ACTIVE' },
+    ],
+  },
 };

@@ -3,6 +3,7 @@ import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
 import type { FlowDeclaration } from '../checks/flows.ts';
 import type { WebhookDeclaration } from '../checks/webhooks.ts';
 import { verifyStarshipWebhook } from '../../generated/starship/webhooks.ts';
+import type { BehaviourDeclaration } from '../declarations.ts';
 
 /** idempotency_*: createOrder and createPayout work from the spec's examples (lists: GET /orders, GET /payouts, X-Total-Count). */
 export const IDEMPOTENCY_RECIPES: Record<string, IdempotencyRecipe> = {
@@ -115,4 +116,15 @@ export const WEBHOOKS: WebhookDeclaration = {
   eventId: { pointer: '/event_id' },
   verify: verifyStarshipWebhook,
   triggers: [{ flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] }],
+};
+
+/** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
+export const BEHAVIOUR: BehaviourDeclaration = {
+  credentials: {
+    probe: { operationId: 'getWallet' },
+    roles: [
+      { role: 'revoked', expect: { status: 401, code: 'E_UNAUTHORIZED_ACCESS' }, source: 'the ApiKey scheme: a key pair is valid until revoked' },
+      { role: 'rotated', expect: 'accepted', source: 'the ApiKey scheme: valid until revoked, rotated on request — a previous pair keeps working until it is revoked' },
+    ],
+  },
 };

@@ -1,0 +1,9 @@
+/**
+ * The checks of documented behaviour beyond shapes and statuses (header values, the credential
+ * lifecycle, Idempotency-Key bounds and scope, negative business flows, computed documents,
+ * per-credential limits), in the order they run; each lives in its own file.
+ */
+import type { Check } from '../types.ts';
+import { CREDENTIAL_CHECKS } from './credentials.ts';
+
+export const BEHAVIOUR_CHECKS: readonly Check[] = [...CREDENTIAL_CHECKS];

@@ -66,9 +66,9 @@ export interface PerCredentialLimitDeclaration extends DeclaredCall {
 
 export interface BehaviourDeclaration {
   /** request_id_echo: the provider documents that a client's X-Request-Id comes back unchanged. */
-  requestIdEcho?: DeclaredCall & { source: string };
-  /** error_request_id: the error body's request id equals the X-Request-Id header. */
-  errorRequestId?: DeclaredCall & { pointer: string; header: string; source: string };
+  requestIdEcho?: { calls: readonly DeclaredCall[]; source: string };
+  /** error_request_id: calls that answer errors, whose body's request id equals a header. */
+  errorRequestId?: { calls: readonly DeclaredCall[]; pointer: string; header: string; source: string };
   pagination?: readonly PaginationDeclaration[];
   rateLimitHeaders?: RateLimitHeadersDeclaration;
   credentials?: { probe: DeclaredCall; roles: readonly CredentialExpectation[] };

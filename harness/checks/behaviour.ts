@@ -5,5 +5,6 @@
  */
 import type { Check } from '../types.ts';
 import { CREDENTIAL_CHECKS } from './credentials.ts';
+import { HEADER_CHECKS } from './headers.ts';
 
-export const BEHAVIOUR_CHECKS: readonly Check[] = [...CREDENTIAL_CHECKS];
+export const BEHAVIOUR_CHECKS: readonly Check[] = [...HEADER_CHECKS, ...CREDENTIAL_CHECKS];

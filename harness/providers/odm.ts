@@ -111,6 +111,18 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
 
 /** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
 export const BEHAVIOUR: BehaviourDeclaration = {
+  // D5: every error is {"error": {"code", "message", "request_id"}}, the same value as X-Request-Id.
+  errorRequestId: {
+    calls: [
+      { operationId: 'getVoucher', input: { path: { voucherId: 'vch_accord_no_such_voucher' } } },
+      { operationId: 'issueVoucher', input: { body: { amount: -1 } } },
+    ],
+    pointer: '/error/request_id',
+    header: 'X-Request-Id',
+    source: 'D5: error.request_id is the X-Request-Id of the answer',
+  },
+  // D17: X-Page, X-Per-Page, X-Total-Count, X-Total-Pages, X-Has-More on GET /partner/v1/vouchers.
+  pagination: [{ operationId: 'listVouchers', items: 'data', input: { query: {} } }],
   credentials: {
     probe: { operationId: 'getApiAccess' },
     roles: [{ role: 'rotated', expect: { status: 401, code: 'API_KEY_INVALID' }, source: 'D3: no overlap window, a rotated key is no longer valid' }],

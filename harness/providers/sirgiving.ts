@@ -131,6 +131,9 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
 
 /** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
 export const BEHAVIOUR: BehaviourDeclaration = {
+  // "X-RateLimit-Remaining (requests left in the window) and X-RateLimit-Reset (unix timestamp when
+  // the window resets)" on every response; the headers describe the hourly window (D8).
+  rateLimitHeaders: { operationId: 'getTokenPool', windowSeconds: 3600 },
   credentials: {
     probe: { operationId: 'getTokenPool' },
     roles: [

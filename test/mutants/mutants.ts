@@ -5,6 +5,7 @@
  * the unmutated sandbox; `accord mutants --table` shows which of them Dredd and Prism's
  * validation proxy notice as well.
  */
+import { randomUUID } from 'node:crypto';
 import type { ProviderId } from '../../contracts/providers.ts';
 import type { CreateSandboxOptions } from '../../sandbox/app.ts';
 import {
@@ -16,6 +17,7 @@ import {
   nowSeconds,
   onJson,
   onRequest,
+  pageHeaders,
   onResponse,
   operationOf,
   rebuild,
@@ -260,6 +262,61 @@ export const MUTANTS: readonly Mutant[] = [
     provider: 'odm',
     check: 'content_type',
     wrap: onResponse(async (res) => ((res.headers.get('content-type') ?? '').includes('json') ? rebuild(res, await res.text(), (h) => h.set('Content-Type', 'text/plain; charset=utf-8')) : res)),
+  },
+  // ---- header values (request_id_echo, error_request_id, pagination_headers, rate_limit_headers) ----
+  {
+    id: 'request-id-not-echoed',
+    defect: 'the client’s `X-Request-Id` is replaced by a new id instead of echoed back',
+    provider: 'starship',
+    check: 'request_id_echo',
+    wrap: onResponse(async (res) => rebuild(res, await res.text(), (h) => h.set('X-Request-Id', randomUUID().replace(/-/g, '').toUpperCase().slice(0, 26)))),
+  },
+  {
+    id: 'error-request-id-mismatch',
+    defect: 'the error body’s `request_id` is not the answer’s `X-Request-Id`',
+    provider: 'odm',
+    check: 'error_request_id',
+    wrap: onJson((body, status) => (status >= 400 ? mapKey(body, 'request_id', () => `req_${'0123456789ABCDEFGHJKMNPQRS'}`) : body)),
+  },
+  {
+    id: 'total-pages-floor',
+    defect: '`X-Total-Pages` is count / per_page rounded down (a last, partial page is not counted)',
+    provider: 'starship',
+    check: 'pagination_headers',
+    wrap: pageHeaders(({ total, perPage }) => ({ 'X-Total-Pages': String(Math.floor(total / perPage)) })),
+  },
+  {
+    id: 'total-count-is-page-length',
+    defect: '`X-Total-Count` is the number of items on the page, not in the list',
+    provider: 'starship',
+    check: 'pagination_headers',
+    wrap: onResponse(async (res) => {
+      if (!res.headers.has('X-Total-Count')) return res;
+      const text = await res.text();
+      const items = (JSON.parse(text) as { data?: unknown[] }).data ?? [];
+      return rebuild(res, text, (h) => h.set('X-Total-Count', String(items.length)));
+    }),
+  },
+  {
+    id: 'has-more-always-false',
+    defect: '`X-Has-More` is always `false`, even before the last page',
+    provider: 'odm',
+    check: 'pagination_headers',
+    wrap: pageHeaders(() => ({ 'X-Has-More': 'false' })),
+  },
+  {
+    id: 'rate-limit-remaining-frozen',
+    defect: '`X-RateLimit-Remaining` always shows the full hourly allowance (it never counts down)',
+    provider: 'sirgiving',
+    check: 'rate_limit_headers',
+    wrap: onResponse(async (res) => (res.headers.has('X-RateLimit-Limit') ? rebuild(res, await res.text(), (h) => h.set('X-RateLimit-Remaining', h.get('X-RateLimit-Limit')!)) : res)),
+  },
+  {
+    id: 'rate-limit-reset-milliseconds',
+    defect: '`X-RateLimit-Reset` in milliseconds since the epoch instead of seconds',
+    provider: 'sirgiving',
+    check: 'rate_limit_headers',
+    wrap: onResponse(async (res) => (res.headers.has('X-RateLimit-Reset') ? rebuild(res, await res.text(), (h) => h.set('X-RateLimit-Reset', String(Number(h.get('X-RateLimit-Reset')) * 1000))) : res)),
   },
   // ---- credential lifecycle (credential_lifecycle) ----
   {

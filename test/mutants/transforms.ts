@@ -174,3 +174,15 @@ export const treatRoleAs = (from: string, to: string | ((value: string) => strin
     const ts = fromCred.signing ? signedTimestamp(req, schemeOf(fromCred)) : undefined;
     return target?.signing && ts !== undefined ? resigned(moved, await bodyOf(req), target, ts) : moved;
   });
+
+// ---- headers -------------------------------------------------------------------------------
+
+/** Changes the pagination headers of every paginated answer (`total`, `perPage`, `page` as the server sent them). */
+export const pageHeaders = (change: (sent: { total: number; perPage: number; page: number }) => Record<string, string>): Wrap =>
+  onResponse(async (res) => {
+    if (!res.headers.has('X-Total-Count') || !res.headers.has('X-Per-Page')) return res;
+    const sent = { total: Number(res.headers.get('X-Total-Count')), perPage: Number(res.headers.get('X-Per-Page')), page: Number(res.headers.get('X-Page') ?? 1) };
+    return rebuild(res, await res.text(), (h) => {
+      for (const [k, v] of Object.entries(change(sent))) h.set(k, v);
+    });
+  });

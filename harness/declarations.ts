@@ -41,20 +41,14 @@ export interface RateLimitHeadersDeclaration extends DeclaredCall {
   windowSeconds: number;
 }
 
-export interface KeyBoundsDeclaration extends DeclaredCall {
-  /** The answer to a key outside the documented length bounds. */
+export interface KeyBoundsDeclaration {
+  /** The answer to a key outside the documented length bounds (x-idempotency min_length, max_length). */
   refusal: ExpectedRefusal;
-}
-
-/** idempotency_scope: one key sent to the same operation for two different resources. */
-export interface KeyScopeDeclaration {
-  /** Steps that make two resources (`first`, `second` are then read by `path`). */
-  operationId: string;
-  role?: string;
-  /** Makes one resource and returns the path parameters of `operationId` for it. */
-  makeResource: DeclaredCall & { pathParams: Record<string, string> };
-  body?: unknown;
-  refusal: ExpectedRefusal;
+  source: string;
+  /** The role each operation is called with when not `default`. */
+  roles?: Record<string, string>;
+  /** Inputs on top of the spec's example, by operation. */
+  inputs?: Record<string, CallInput>;
 }
 
 /** rate_limit_per_credential: two credentials of one client address, one exhausting its limit. */
@@ -72,8 +66,9 @@ export interface BehaviourDeclaration {
   pagination?: readonly PaginationDeclaration[];
   rateLimitHeaders?: RateLimitHeadersDeclaration;
   credentials?: { probe: DeclaredCall; roles: readonly CredentialExpectation[] };
-  keyBounds?: readonly KeyBoundsDeclaration[];
-  keyScope?: readonly KeyScopeDeclaration[];
+  keyBounds?: KeyBoundsDeclaration;
+  /** idempotency_scope: one key sent to the same operation for another resource (flows). */
+  scopeFlows?: readonly FlowDeclaration[];
   /** business_negative: flows whose steps are refusals and compensations (wrong OTP, cancel → refund). */
   negativeFlows?: readonly FlowDeclaration[];
   /** document_consistency: flows that read computed documents and check their arithmetic. */

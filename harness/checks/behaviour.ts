@@ -6,5 +6,6 @@
 import type { Check } from '../types.ts';
 import { CREDENTIAL_CHECKS } from './credentials.ts';
 import { HEADER_CHECKS } from './headers.ts';
+import { IDEMPOTENCY_KEY_CHECKS } from './idempotency-keys.ts';
 
-export const BEHAVIOUR_CHECKS: readonly Check[] = [...HEADER_CHECKS, ...CREDENTIAL_CHECKS];
+export const BEHAVIOUR_CHECKS: readonly Check[] = [...HEADER_CHECKS, ...CREDENTIAL_CHECKS, ...IDEMPOTENCY_KEY_CHECKS];

@@ -111,6 +111,22 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
 
 /** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
 export const BEHAVIOUR: BehaviourDeclaration = {
+  // D10: 8 to 256 printable ASCII characters; malformed → 400 VALIDATION_ERROR (createClaim: D11, the same rules).
+  keyBounds: { refusal: { status: 400, code: 'VALIDATION_ERROR' }, source: 'D10', roles: { createClaim: 'merchant' } },
+  // D10: "same key + anything else → 409 IDEMPOTENCY_KEY_REUSED" (the method, path and body make the request).
+  scopeFlows: [
+    {
+      name: 'one key, two vouchers',
+      summary: 'issue two vouchers; cancel the first under a key, then the second under the same key',
+      steps: [
+        { ...issueStep, name: 'first' },
+        { ...issueStep, name: 'second', body: { ...(issueStep.body as object), reference: 'accord-scope-{$unique}-2' } },
+        { name: 'cancelFirst', operation: 'cancelVoucher', path: { voucherId: '$steps.first.body#/voucher_id' }, headers: { 'Idempotency-Key': 'accord-scope-{$unique}' }, expect: { status: 200, that: [{ pointer: '/status', equals: 'cancelled' }] } },
+        { name: 'cancelSecond', operation: 'cancelVoucher', path: { voucherId: '$steps.second.body#/voucher_id' }, headers: { 'Idempotency-Key': 'accord-scope-{$unique}' }, expect: { status: 409, code: 'IDEMPOTENCY_KEY_REUSED' } },
+        { name: 'secondUnchanged', operation: 'getVoucher', path: { voucherId: '$steps.second.body#/voucher_id' }, expect: { status: 200, that: [{ pointer: '/status', equals: 'active' }] } },
+      ],
+    },
+  ],
   // D5: every error is {"error": {"code", "message", "request_id"}}, the same value as X-Request-Id.
   errorRequestId: {
     calls: [

@@ -26,6 +26,7 @@ import {
   signedTimestamp,
   signerOf,
   treatRoleAs,
+  withIdempotencyKey,
   validIgnoringTime,
   type DeclarationChange,
   type Wrap,
@@ -317,6 +318,51 @@ export const MUTANTS: readonly Mutant[] = [
     provider: 'sirgiving',
     check: 'rate_limit_headers',
     wrap: onResponse(async (res) => (res.headers.has('X-RateLimit-Reset') ? rebuild(res, await res.text(), (h) => h.set('X-RateLimit-Reset', String(Number(h.get('X-RateLimit-Reset')) * 1000))) : res)),
+  },
+  // ---- Idempotency-Key bounds and scope (idempotency_key_bounds, idempotency_scope) ----
+  {
+    id: 'short-idempotency-key-accepted',
+    defect: 'a 7-character `Idempotency-Key` is accepted (padded) instead of 400 IDEMPOTENCY_KEY_INVALID',
+    provider: 'starship',
+    check: 'idempotency_key_bounds',
+    wrap: withIdempotencyKey((key) => (key.length < 8 ? key.padEnd(8, '0') : key)),
+  },
+  {
+    id: 'long-idempotency-key-truncated',
+    defect: 'a 257-character `Idempotency-Key` is cut to 256 and accepted instead of 400 VALIDATION_ERROR',
+    provider: 'odm',
+    check: 'idempotency_key_bounds',
+    wrap: withIdempotencyKey((key) => key.slice(0, 256)),
+  },
+  {
+    id: 'key-replayed-for-another-voucher',
+    defect: 'a key reused to cancel another voucher replays the first cancellation (200) instead of 409',
+    provider: 'odm',
+    check: 'idempotency_scope',
+    wrap: (send, env) => {
+      const first = new Map<string, { path: string; res: Response }>();
+      return intercept(async (req, next) => {
+        const key = req.headers.get(IDEMPOTENCY_KEY);
+        const seen = key ? first.get(`${req.method} ${key}`) : undefined;
+        if (key && seen && seen.path !== new URL(req.url).pathname) return seen.res.clone();
+        const res = await next(req);
+        if (key && res.ok && !seen) first.set(`${req.method} ${key}`, { path: new URL(req.url).pathname, res: res.clone() });
+        return res;
+      })(send, env);
+    },
+  },
+  {
+    id: 'key-scoped-per-resource',
+    defect: 'a key reused to reverse another action reverses it too (keys are remembered per action, not per partner)',
+    provider: 'sirgiving',
+    check: 'idempotency_scope',
+    wrap: onRequest((req) => {
+      const key = req.headers.get(IDEMPOTENCY_KEY);
+      if (!key) return req;
+      const headers = new Headers(req.headers);
+      headers.set(IDEMPOTENCY_KEY, `${key}:${new URL(req.url).pathname.split('/').slice(-2, -1)[0]}`.slice(0, 256));
+      return new Request(req, { headers });
+    }),
   },
   // ---- credential lifecycle (credential_lifecycle) ----
   {

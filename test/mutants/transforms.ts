@@ -186,3 +186,13 @@ export const pageHeaders = (change: (sent: { total: number; perPage: number; pag
       for (const [k, v] of Object.entries(change(sent))) h.set(k, v);
     });
   });
+
+/** Changes the Idempotency-Key of every request that carries one. */
+export const withIdempotencyKey = (change: (key: string) => string): Wrap =>
+  onRequest((req) => {
+    const key = req.headers.get('Idempotency-Key');
+    if (key === null) return req;
+    const headers = new Headers(req.headers);
+    headers.set('Idempotency-Key', change(key));
+    return new Request(req, { headers });
+  });

@@ -1,6 +1,6 @@
 /** What the harness needs to know about ODM beyond its spec (data only; each check reads its own export). */
 import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
-import type { FlowDeclaration, FlowStep } from '../checks/flows.ts';
+import type { FlowDeclaration, FlowScope, FlowStep } from '../checks/flows.ts';
 import type { WebhookDeclaration } from '../checks/webhooks.ts';
 import { verifyOdmWebhook } from '../../generated/odm/webhooks.ts';
 import type { BehaviourDeclaration } from '../declarations.ts';
@@ -109,8 +109,48 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
   getClaim: 'merchant',
 };
 
+const validateStep: FlowStep = { name: 'validate', operation: 'validateVoucher', role: 'merchant', body: { code: '$steps.issue.body#/code' }, expect: { status: 200 } };
+const otpStep: FlowStep = { name: 'otp', control: { method: 'GET', path: '/otp', query: { validation_id: VALIDATION_ID } }, expect: { status: 200, that: [{ pointer: '/otp', exists: true }] } };
+const realOtp = (s: FlowScope) => String((s.steps.otp!.body as { otp: string }).otp);
+
+/** business_negative: a claim with an OTP that is not the one texted is refused (422 OTP_INVALID, D20) and claims nothing. */
+const wrongOtpFlow: FlowDeclaration = {
+  name: 'wrong OTP',
+  summary: 'issue → validate → claim with another OTP than the one texted: refused, the voucher untouched',
+  control: 'the OTP is texted to the voucher owner; only the sandbox control API’s test-only GET /otp reads it (to send another)',
+  steps: [
+    issueStep,
+    validateStep,
+    otpStep,
+    {
+      name: 'claimWrongOtp',
+      operation: 'createClaim',
+      role: 'merchant',
+      body: { validation_id: VALIDATION_ID, otp: (s: FlowScope) => (realOtp(s) === '000000' ? '111111' : '000000') },
+      expect: { status: 422, code: 'OTP_INVALID' },
+    },
+    { name: 'untouched', operation: 'getVoucher', path: { voucherId: VOUCHER_ID }, expect: { status: 200, that: [{ pointer: '/status', equals: 'active' }, { pointer: '/balance', equals: 5000 }] } },
+  ],
+};
+
+/** business_negative: a validation is used by one claim; a second claim with it is 422 VALIDATION_ALREADY_USED (D19) and claims nothing. */
+const claimedTwiceFlow: FlowDeclaration = {
+  name: 'validation claimed twice',
+  summary: 'issue → validate → claim 2000 → claim 2000 again with the same validation: refused, one claim booked',
+  control: 'the OTP is texted to the voucher owner; only the sandbox control API’s test-only GET /otp reads it',
+  steps: [
+    issueStep,
+    validateStep,
+    otpStep,
+    { name: 'claim', operation: 'createClaim', role: 'merchant', body: { validation_id: VALIDATION_ID, otp: '$steps.otp.body#/otp', amount: 2000 }, expect: { status: 201, that: [{ pointer: '/remaining_balance', equals: 3000 }] } },
+    { name: 'claimAgain', operation: 'createClaim', role: 'merchant', body: { validation_id: VALIDATION_ID, otp: '$steps.otp.body#/otp', amount: 2000 }, expect: { status: 422, code: 'VALIDATION_ALREADY_USED' } },
+    { name: 'claimedOnce', operation: 'getVoucher', path: { voucherId: VOUCHER_ID }, expect: { status: 200, that: [{ pointer: '/balance', equals: 3000 }] } },
+  ],
+};
+
 /** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
 export const BEHAVIOUR: BehaviourDeclaration = {
+  negativeFlows: [wrongOtpFlow, claimedTwiceFlow],
   // D10: 8 to 256 printable ASCII characters; malformed → 400 VALIDATION_ERROR (createClaim: D11, the same rules).
   keyBounds: { refusal: { status: 400, code: 'VALIDATION_ERROR' }, source: 'D10', roles: { createClaim: 'merchant' } },
   // D10: "same key + anything else → 409 IDEMPOTENCY_KEY_REUSED" (the method, path and body make the request).

@@ -1,6 +1,6 @@
 /** What the harness needs to know about Starship beyond its spec (data only; each check reads its own export). */
 import type { IdempotencyRecipe, RateLimitRecipe } from '../checks/recipe.ts';
-import type { FlowDeclaration } from '../checks/flows.ts';
+import type { FlowDeclaration, FlowScope } from '../checks/flows.ts';
 import type { WebhookDeclaration } from '../checks/webhooks.ts';
 import { verifyStarshipWebhook } from '../../generated/starship/webhooks.ts';
 import type { BehaviourDeclaration } from '../declarations.ts';
@@ -118,8 +118,65 @@ export const WEBHOOKS: WebhookDeclaration = {
   triggers: [{ flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] }],
 };
 
+const walletBalance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
+const CANCEL_ORDER_ID = '$steps.order.body#/order_id';
+
+/**
+ * business_negative: a PENDING order (a product the cache does not hold, so the vendor is asked)
+ * cancelled by the partner: CANCELLED at once, then REFUNDED with a `refund` transaction and the
+ * wallet back to its balance (cancelOrder, D21).
+ */
+const cancelRefundFlow: FlowDeclaration = {
+  name: 'cancel a pending order',
+  summary: 'order (PENDING) → cancel → REFUNDED: a refund transaction, the wallet restored',
+  steps: [
+    { name: 'walletBefore', operation: 'getWallet', expect: { status: 200 } },
+    { name: 'order', operation: 'createOrder', body: { product_id: 'target-gift-50', quantity: 1, reference: 'accord-cancel-{$unique}' }, expect: { status: 202, that: [{ pointer: '/status', equals: 'PENDING' }] } },
+    { name: 'walletDebited', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: (s: FlowScope) => Math.round((walletBalance(s, 'walletBefore') - (s.steps.order!.body as { total_amount: number }).total_amount) * 100) / 100 }] } },
+    { name: 'cancel', operation: 'cancelOrder', path: { order_id: CANCEL_ORDER_ID }, expect: { status: 200, that: [{ pointer: '/status', equals: 'CANCELLED' }] } },
+    { name: 'refunded', operation: 'getOrder', path: { order_id: CANCEL_ORDER_ID }, until: { pointer: '/status', oneOf: ['REFUNDED'], advanceSeconds: 2 }, expect: { status: 200, that: [{ pointer: '/status', equals: 'REFUNDED' }] } },
+    { name: 'refundBooked', operation: 'listTransactions', expect: { status: 200, that: [{ pointer: '/data', contains: { order_id: CANCEL_ORDER_ID, type: 'refund' } }] } },
+    { name: 'walletRestored', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: '$steps.walletBefore.body#/balance' }] } },
+  ],
+};
+
+const summary = (s: FlowScope) => (s.steps.summary!.body as { summary: Record<string, number>; drifts: unknown[] });
+
+/**
+ * document_consistency: the daily reconciliation summary (D27) of a day with one drift and one
+ * unmatched voucher recorded (control API) must add up. A day's summary exists from 00:30 UTC the
+ * next day, so the business clock is moved on a day and a half hour.
+ */
+const reconciliationFlow: FlowDeclaration = {
+  name: 'reconciliation summary',
+  summary: 'an order of two vouchers, a drift and an unmatched voucher on it, the next day’s summary adds up',
+  control: 'drifts are found by Starship’s reconciliation against vendor records; only the sandbox control API records one',
+  steps: [
+    { name: 'order', operation: 'createOrder', body: { product_id: 'google-play-25', quantity: 2, reference: 'accord-reconcile-{$unique}' }, expect: { status: 201, that: [{ pointer: '/status', equals: 'DELIVERED' }] } },
+    { name: 'drift', control: { method: 'POST', path: '/reconciliation/drifts', body: { order_id: '$steps.order.body#/order_id', kind: 'drift' } } },
+    { name: 'unmatched', control: { method: 'POST', path: '/reconciliation/drifts', body: { order_id: '$steps.order.body#/order_id', kind: 'unmatched' } } },
+    { name: 'nextDay', control: { method: 'POST', path: '/clock/advance', body: { seconds: 86_400 + 31 * 60 } } },
+    { name: 'summary', operation: 'getDailyReconciliation', path: { date: (s: FlowScope) => String((s.steps.order!.body as { created_at: string }).created_at).slice(0, 10) }, expect: { status: 200 } },
+    {
+      name: 'arithmetic',
+      operation: 'getDailyReconciliation',
+      path: { date: '$steps.summary.request.path.date' },
+      expect: {
+        status: 200,
+        that: [
+          { pointer: '/summary/vouchers_allocated', equals: (s: FlowScope) => summary(s).summary.matched! + summary(s).summary.drifted! + summary(s).summary.unmatched! },
+          { pointer: '/summary/drifted', equals: (s: FlowScope) => summary(s).drifts.length },
+          { pointer: '/drifts', count: '$steps.summary.body#/drifts' },
+        ],
+      },
+    },
+  ],
+};
+
 /** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
 export const BEHAVIOUR: BehaviourDeclaration = {
+  negativeFlows: [cancelRefundFlow],
+  consistencyFlows: [reconciliationFlow],
   // D8: a key outside `^[\x20-\x7E]{8,256}$` → 400 IDEMPOTENCY_KEY_INVALID.
   keyBounds: { refusal: { status: 400, code: 'IDEMPOTENCY_KEY_INVALID' }, source: 'D8', inputs: { checkoutCart: IDEMPOTENCY_RECIPES.checkoutCart!.input! } },
   // "X-Request-Id: optional trace id, echoed back; generated by the server if absent."

@@ -364,6 +364,68 @@ export const MUTANTS: readonly Mutant[] = [
       return new Request(req, { headers });
     }),
   },
+  // ---- negative business flows and computed documents (business_negative, document_consistency) ----
+  {
+    id: 'wrong-otp-accepted',
+    defect: 'a claim is booked whatever OTP it carries (the OTP is not compared)',
+    provider: 'odm',
+    check: 'business_negative',
+    wrap: intercept(async (req, next, env) => {
+      if (req.method !== 'POST' || !new URL(req.url).pathname.endsWith('/claims')) return next(req);
+      const body = JSON.parse(new TextDecoder().decode(await bodyOf(req)) || '{}');
+      const texted = await next(new Request(`${new URL(req.url).origin}/_accord/otp?validation_id=${encodeURIComponent(body.validation_id)}`));
+      const otp = texted.ok ? ((await texted.json()) as { otp?: string }).otp : undefined;
+      const cred = signerOf(req, env);
+      if (!otp || !cred) return next(req);
+      const bytes = new TextEncoder().encode(JSON.stringify({ ...body, otp }));
+      return next(resigned(new Request(req.url, { method: req.method, headers: req.headers, body: bytes }), bytes, cred, nowSeconds()));
+    }),
+  },
+  {
+    id: 'validation-claimed-twice',
+    defect: 'a second claim with an already used validation is answered 201 with the first claim',
+    provider: 'odm',
+    check: 'business_negative',
+    wrap: (send, env) => {
+      const claims = new Map<string, string>();
+      return onResponse(async (res, req) => {
+        if (req.method !== 'POST' || !new URL(req.url).pathname.endsWith('/claims')) return res;
+        const text = await res.text();
+        const validation = JSON.parse(new TextDecoder().decode(await bodyOf(req)) || '{}').validation_id as string;
+        if (res.status === 201) claims.set(validation, text);
+        if (res.status === 422 && text.includes('VALIDATION_ALREADY_USED') && claims.has(validation)) return rebuild(res, claims.get(validation)!, () => {}, 201);
+        return rebuild(res, text);
+      })(send, env);
+    },
+  },
+  {
+    id: 'cancelled-order-never-refunded',
+    defect: 'a cancelled order stays CANCELLED: the refund never comes',
+    provider: 'starship',
+    check: 'business_negative',
+    wrap: onJson((body) => mapKey(body, 'status', (v) => (v === 'REFUNDED' ? 'CANCELLED' : v))),
+  },
+  {
+    id: 'refund-not-booked',
+    defect: 'the refund of a cancelled order is not booked as a `refund` transaction',
+    provider: 'starship',
+    check: 'business_negative',
+    wrap: onJson((body, status, req) => (status === 200 && new URL(req.url).pathname.endsWith('/transactions') && Array.isArray(body?.data) ? { ...body, data: body.data.filter((t: { type?: string }) => t.type !== 'refund') } : body)),
+  },
+  {
+    id: 'reconciliation-matched-overcounted',
+    defect: 'the reconciliation summary counts every allocated voucher as matched, drifts and unmatched ones too',
+    provider: 'starship',
+    check: 'document_consistency',
+    wrap: onJson((body, status) => (status === 200 && body?.summary && typeof body.summary.vouchers_allocated === 'number' ? { ...body, summary: { ...body.summary, matched: body.summary.vouchers_allocated } } : body)),
+  },
+  {
+    id: 'reconciliation-drifts-unlisted',
+    defect: 'the reconciliation summary counts drifts it does not list',
+    provider: 'starship',
+    check: 'document_consistency',
+    wrap: onJson((body, status) => (status === 200 && body?.summary && Array.isArray(body.drifts) ? { ...body, drifts: [] } : body)),
+  },
   // ---- credential lifecycle (credential_lifecycle) ----
   {
     id: 'revoked-key-accepted',

@@ -175,6 +175,9 @@ const reconciliationFlow: FlowDeclaration = {
 
 /** The behaviour checks' declarations (harness/declarations.ts), read through harness/providers/registry.ts. */
 export const BEHAVIOUR: BehaviourDeclaration = {
+  // "Per API key, per endpoint class": POST /orders 100/min. Acme's two key pairs (default, legacy_concat)
+  // from one address; the spender repeats one order under one Idempotency-Key (one order).
+  perCredentialLimit: { operationId: 'createOrder', spender: 'default', other: 'legacy_concat' },
   negativeFlows: [cancelRefundFlow],
   consistencyFlows: [reconciliationFlow],
   // D8: a key outside `^[\x20-\x7E]{8,256}$` → 400 IDEMPOTENCY_KEY_INVALID.

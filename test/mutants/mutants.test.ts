@@ -14,7 +14,7 @@ const ISSUE_CHECK_IDS = [
 ];
 
 /** The check ids issue 11 adds (documented behaviour beyond shapes and statuses). */
-const BEHAVIOUR_CHECK_IDS = ['request_id_echo', 'error_request_id', 'pagination_headers', 'rate_limit_headers', 'credential_lifecycle', 'idempotency_key_bounds', 'idempotency_scope', 'business_negative', 'document_consistency'];
+const BEHAVIOUR_CHECK_IDS = ['request_id_echo', 'error_request_id', 'pagination_headers', 'rate_limit_headers', 'credential_lifecycle', 'idempotency_key_bounds', 'idempotency_scope', 'business_negative', 'document_consistency', 'rate_limit_per_credential'];
 
 /** The defects issue 6 asks for, by mutant id. */
 const REQUIRED = [

@@ -426,6 +426,23 @@ export const MUTANTS: readonly Mutant[] = [
     check: 'document_consistency',
     wrap: onJson((body, status) => (status === 200 && body?.summary && Array.isArray(body.drifts) ? { ...body, drifts: [] } : body)),
   },
+  // ---- limits per credential (rate_limit_per_credential) ----
+  {
+    id: 'rate-limit-per-address',
+    defect: 'once one key is answered 429, every key from the same client address is throttled until Retry-After',
+    provider: 'starship',
+    check: 'rate_limit_per_credential',
+    wrap: (send, env) => {
+      let blocked: { until: number; res: Response } | undefined;
+      return intercept(async (req, next) => {
+        if (blocked && Date.now() < blocked.until) return blocked.res.clone();
+        const res = await next(req);
+        if (res.status === 429) blocked = { until: Date.now() + Number(res.headers.get('Retry-After') ?? 1) * 1000, res: res.clone() };
+        return res;
+      })(send, env);
+    },
+    sandbox: { rateLimitScale: 1 },
+  },
   // ---- credential lifecycle (credential_lifecycle) ----
   {
     id: 'revoked-key-accepted',

@@ -9,7 +9,8 @@ import type { CheckContext } from '../types.ts';
 
 export const INCONCLUSIVE = 'inconclusive';
 
-export const describeAnswer = (r: CallResult): string => (r.status ? `${r.status}${errorCodeOf(r.json) ? ` ${errorCodeOf(r.json)}` : ''}` : `no response (${r.error})`);
+/** The status, and the error code of an error (a success's `code` may be a voucher code: never quoted). */
+export const describeAnswer = (r: CallResult): string => (r.status ? `${r.status}${r.status >= 400 && errorCodeOf(r.json) ? ` ${errorCodeOf(r.json)}` : ''}` : `no response (${r.error})`);
 
 /**
  * Why `r` bears on nothing but the server's state (rate limit, server error, connection), or

@@ -34,6 +34,16 @@ describe('the mutants', () => {
   });
 });
 
+describe('the behaviour mutants (issue 11)', () => {
+  it('number at least 40 in all, and every behaviour check has at least one', () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(40);
+    for (const id of BEHAVIOUR_CHECK_IDS) {
+      expect(checkById(id), `${id} is in harness/catalogue.ts`).toBeDefined();
+      expect(MUTANTS.some((m) => m.check === id), `a mutant for ${id}`).toBe(true);
+    }
+  });
+});
+
 describe.each(MUTANTS.map((m) => [m.id, m] as const))('%s', (_id, mutant) => {
   it.skipIf(!checkById(mutant.check))(`${mutant.check} passes against the ${mutant.provider} sandbox and fails against the mutant`, async () => {
     const clean = await checkMutant(mutant, false);

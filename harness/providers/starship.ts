@@ -85,6 +85,28 @@ const orderFlow = (role: string | readonly string[] = 'default'): FlowDeclaratio
 
 export const FLOWS: readonly FlowDeclaration[] = [orderFlow()];
 
+const walletBalance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
+const CANCEL_ORDER_ID = '$steps.order.body#/order_id';
+
+/**
+ * business_negative: a PENDING order (a product the cache does not hold, so the vendor is asked)
+ * cancelled by the partner: CANCELLED at once, then REFUNDED with a `refund` transaction and the
+ * wallet back to its balance (cancelOrder, D21). `role`: whose order it is.
+ */
+const cancelRefundFlow = (role: string | readonly string[] = 'default'): FlowDeclaration => ({
+  name: 'cancel a pending order',
+  summary: 'order (PENDING) → cancel → REFUNDED: a refund transaction, the wallet restored',
+  steps: [
+    { name: 'walletBefore', operation: 'getWallet', expect: { status: 200 } },
+    { name: 'order', operation: 'createOrder', body: { product_id: 'target-gift-50', quantity: 1, reference: 'accord-cancel-{$unique}' }, expect: { status: 202, that: [{ pointer: '/status', equals: 'PENDING' }] } },
+    { name: 'walletDebited', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: (s: FlowScope) => Math.round((walletBalance(s, 'walletBefore') - (s.steps.order!.body as { total_amount: number }).total_amount) * 100) / 100 }] } },
+    { name: 'cancel', operation: 'cancelOrder', path: { order_id: CANCEL_ORDER_ID }, expect: { status: 200, that: [{ pointer: '/status', equals: 'CANCELLED' }] } },
+    { name: 'refunded', operation: 'getOrder', path: { order_id: CANCEL_ORDER_ID }, until: { pointer: '/status', oneOf: ['REFUNDED'], advanceSeconds: 2 }, expect: { status: 200, that: [{ pointer: '/status', equals: 'REFUNDED' }] } },
+    { name: 'refundBooked', operation: 'listTransactions', expect: { status: 200, that: [{ pointer: '/data', contains: { order_id: CANCEL_ORDER_ID, type: 'refund' } }] } },
+    { name: 'walletRestored', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: '$steps.walletBefore.body#/balance' }] } },
+  ].map((step) => ({ ...step, role })),
+});
+
 /**
  * The webhook test orders as Globex (`unsigned`, HMAC disabled) when the credentials file has it:
  * a partner the other checks do not write to, so its events go to this check's endpoint alone
@@ -95,7 +117,8 @@ const WEBHOOK_ROLE = ['unsigned', 'default'];
 /**
  * webhooks: endpoints are registered with POST /webhooks (https only, D24), which returns the
  * endpoint's signing secret once; the sandbox's control API forwards an endpoint to the local
- * receiver. The order lifecycle raises order.created, voucher.issued and order.delivered.
+ * receiver. The order lifecycle raises order.created, voucher.issued and order.delivered; a pending
+ * order cancelled raises order.cancelled and, with its refund, order.refunded.
  */
 export const WEBHOOKS: WebhookDeclaration = {
   api: {
@@ -115,28 +138,10 @@ export const WEBHOOKS: WebhookDeclaration = {
   key: { secret: '$steps.register.body#/secret' },
   eventId: { pointer: '/event_id' },
   verify: verifyStarshipWebhook,
-  triggers: [{ flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] }],
-};
-
-const walletBalance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
-const CANCEL_ORDER_ID = '$steps.order.body#/order_id';
-
-/**
- * business_negative: a PENDING order (a product the cache does not hold, so the vendor is asked)
- * cancelled by the partner: CANCELLED at once, then REFUNDED with a `refund` transaction and the
- * wallet back to its balance (cancelOrder, D21).
- */
-const cancelRefundFlow: FlowDeclaration = {
-  name: 'cancel a pending order',
-  summary: 'order (PENDING) → cancel → REFUNDED: a refund transaction, the wallet restored',
-  steps: [
-    { name: 'walletBefore', operation: 'getWallet', expect: { status: 200 } },
-    { name: 'order', operation: 'createOrder', body: { product_id: 'target-gift-50', quantity: 1, reference: 'accord-cancel-{$unique}' }, expect: { status: 202, that: [{ pointer: '/status', equals: 'PENDING' }] } },
-    { name: 'walletDebited', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: (s: FlowScope) => Math.round((walletBalance(s, 'walletBefore') - (s.steps.order!.body as { total_amount: number }).total_amount) * 100) / 100 }] } },
-    { name: 'cancel', operation: 'cancelOrder', path: { order_id: CANCEL_ORDER_ID }, expect: { status: 200, that: [{ pointer: '/status', equals: 'CANCELLED' }] } },
-    { name: 'refunded', operation: 'getOrder', path: { order_id: CANCEL_ORDER_ID }, until: { pointer: '/status', oneOf: ['REFUNDED'], advanceSeconds: 2 }, expect: { status: 200, that: [{ pointer: '/status', equals: 'REFUNDED' }] } },
-    { name: 'refundBooked', operation: 'listTransactions', expect: { status: 200, that: [{ pointer: '/data', contains: { order_id: CANCEL_ORDER_ID, type: 'refund' } }] } },
-    { name: 'walletRestored', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: '$steps.walletBefore.body#/balance' }] } },
+  triggers: [
+    { flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] },
+    // A pending order cancelled: order.cancelled at once, order.refunded with the refund (D21).
+    { flow: cancelRefundFlow(WEBHOOK_ROLE), events: ['order.cancelled', 'order.refunded'] },
   ],
 };
 
@@ -178,7 +183,7 @@ export const BEHAVIOUR: BehaviourDeclaration = {
   // "Per API key, per endpoint class": POST /orders 100/min. Acme's two key pairs (default, legacy_concat)
   // from one address; the spender repeats one order under one Idempotency-Key (one order).
   perCredentialLimit: { operationId: 'createOrder', spender: 'default', other: 'legacy_concat' },
-  negativeFlows: [cancelRefundFlow],
+  negativeFlows: [cancelRefundFlow()],
   consistencyFlows: [reconciliationFlow],
   // D8: a key outside `^[\x20-\x7E]{8,256}$` → 400 IDEMPOTENCY_KEY_INVALID.
   keyBounds: { refusal: { status: 400, code: 'IDEMPOTENCY_KEY_INVALID' }, source: 'D8', inputs: { checkoutCart: IDEMPOTENCY_RECIPES.checkoutCart!.input! } },

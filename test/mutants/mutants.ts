@@ -426,6 +426,22 @@ export const MUTANTS: readonly Mutant[] = [
     check: 'document_consistency',
     wrap: onJson((body, status) => (status === 200 && body?.summary && Array.isArray(body.drifts) ? { ...body, drifts: [] } : body)),
   },
+  {
+    id: 'order-refunded-not-sent',
+    defect: 'a cancelled order is refunded but `order.refunded` is never sent',
+    provider: 'starship',
+    check: 'webhooks',
+    // The refund job sees a dispatcher that wants no order.refunded (the rest of the sandbox is untouched).
+    declaration: (d) => ({
+      ...d,
+      jobs: (ctx) => {
+        const jobs = d.jobs?.(ctx) ?? {};
+        const webhooks = ctx.webhooks && Object.assign(Object.create(ctx.webhooks), { wants: (owner: string, event: string) => event !== 'order.refunded' && ctx.webhooks!.wants(owner, event) });
+        const muted = d.jobs?.({ ...ctx, webhooks } as typeof ctx) ?? {};
+        return Object.fromEntries(Object.entries(jobs).map(([name, job]) => [name, name.endsWith('.refund') ? muted[name]! : job]));
+      },
+    }),
+  },
   // ---- limits per credential (rate_limit_per_credential) ----
   {
     id: 'rate-limit-per-address',

@@ -133,7 +133,7 @@ const wrongOtpFlow: FlowDeclaration = {
   ],
 };
 
-/** business_negative: a validation is used by one claim; a second claim with it is 422 VALIDATION_ALREADY_USED (D19) and claims nothing. */
+/** business_negative: a validation is used by one claim; a second claim with it is 422 VALIDATION_ALREADY_USED (D20) and claims nothing. */
 const claimedTwiceFlow: FlowDeclaration = {
   name: 'validation claimed twice',
   summary: 'issue → validate → claim 2000 → claim 2000 again with the same validation: refused, one claim booked',

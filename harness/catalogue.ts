@@ -10,9 +10,10 @@ import { FUZZ } from './checks/fuzz.ts';
 import { NEGATIVE } from './checks/negative-data.ts';
 import { FLOWS_CHECKS } from './checks/flows.ts';
 import { WEBHOOK_CHECKS } from './checks/webhooks.ts';
+import { BEHAVIOUR_CHECKS } from './checks/behaviour.ts';
 import type { Check } from './types.ts';
 
-export const CHECKS: readonly Check[] = [...CONFORMANCE, ...AUTH, ...IDEMPOTENCY, ...RATE_LIMIT, ...NEGATIVE, ...FUZZ, ...FLOWS_CHECKS, ...WEBHOOK_CHECKS];
+export const CHECKS: readonly Check[] = [...CONFORMANCE, ...AUTH, ...IDEMPOTENCY, ...RATE_LIMIT, ...NEGATIVE, ...FUZZ, ...FLOWS_CHECKS, ...WEBHOOK_CHECKS, ...BEHAVIOUR_CHECKS];
 
 export const CHECK_IDS = CHECKS.map((c) => c.id);
 

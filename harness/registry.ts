@@ -3,7 +3,7 @@
  * read provider knowledge only through here. Providers import declaration types from
  * harness/declarations.ts, never a check, so there is no import circle.
  */
-import type { ProviderHarness } from './declarations.ts';
+import type { BehaviourDeclaration, ProviderHarness } from './declarations.ts';
 import { ISTAR } from './providers/istar.ts';
 import { ODM } from './providers/odm.ts';
 import { SIRGIVING } from './providers/sirgiving.ts';
@@ -13,3 +13,6 @@ const REGISTRY: Record<string, ProviderHarness> = { starship: STARSHIP, istar: I
 
 /** A provider's declarations (none: an empty set, every check falls back to the spec alone). */
 export const harnessOf = (provider: string): ProviderHarness => REGISTRY[provider] ?? {};
+
+/** A provider's behaviour-check declarations (none: every behaviour check skips it). */
+export const behaviourOf = (provider: string): BehaviourDeclaration => harnessOf(provider).behaviour ?? {};

@@ -1,5 +1,5 @@
 /** What the harness needs to know about iStar beyond its spec (data only, read by the checks through harness/registry.ts). */
-import type { FlowDeclaration, FlowScope, FlowStep, ProviderHarness, WebhookDeclaration } from '../declarations.ts';
+import type { BehaviourDeclaration, FlowDeclaration, FlowScope, FlowStep, ProviderHarness, WebhookDeclaration } from '../declarations.ts';
 import { verifyIStarWebhook } from '../../generated/istar/webhooks.ts';
 
 const balance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
@@ -61,8 +61,19 @@ export const WEBHOOKS: WebhookDeclaration = {
   ],
 };
 
+/** The behaviour checks' declarations (harness/declarations.ts), read through harness/registry.ts. */
+export const BEHAVIOUR: BehaviourDeclaration = {
+  credentials: {
+    probe: { operationId: 'getWalletBalance' },
+    roles: [
+      { role: 'expired', expect: { status: 401, code: 'API_KEY_EXPIRED' }, source: 'istar.txt: keys have a configurable expiry; code D3' },
+      { role: 'revoked', expect: { status: 401, code: 'API_KEY_REVOKED' }, source: 'istar.txt: keys can be revoked at any time; code D3' },
+    ],
+  },
+};
+
 /** Before every run: the TON wallet the orders spend is topped up to its seeded balance through the sandbox control API (iStar funds wallets in its dashboard, not the API). */
 export const RESTORE: readonly FlowStep[] = [{ name: 'ton wallet', control: { method: 'POST', path: '/wallet/top-up', body: { owner: '$credentials.default.extra.owner', to: 1250.75 } } }];
 
 /** Everything above, as the registry (harness/registry.ts) holds it. */
-export const ISTAR: ProviderHarness = { restore: RESTORE, flows: FLOWS, webhooks: WEBHOOKS };
+export const ISTAR: ProviderHarness = { restore: RESTORE, flows: FLOWS, webhooks: WEBHOOKS, behaviour: BEHAVIOUR };

@@ -1,5 +1,5 @@
 /** What the harness needs to know about SIR Giving beyond its spec (data only, read by the checks through harness/registry.ts). */
-import type { FlowDeclaration, FlowScope, IdempotencyRecipe, ProviderHarness, RateLimitRecipe, WebhookDeclaration } from '../declarations.ts';
+import type { BehaviourDeclaration, FlowDeclaration, FlowScope, IdempotencyRecipe, ProviderHarness, RateLimitRecipe, WebhookDeclaration } from '../declarations.ts';
 import { verifySirGivingWebhook } from '../../generated/sirgiving/webhooks.ts';
 
 /** idempotency_*: each action and each reversal books one transaction (GET /transactions, pagination.total). */
@@ -126,5 +126,39 @@ export const GENERATED_INPUT_ROLES: Record<string, string> = {
   rotatePartnerKeys: 'admin',
 };
 
+/** The behaviour checks' declarations (harness/declarations.ts), read through harness/registry.ts. */
+export const BEHAVIOUR: BehaviourDeclaration = {
+  // D9: a malformed key → 400 INVALID_IDEMPOTENCY_KEY.
+  keyBounds: { refusal: { status: 400, code: 'INVALID_IDEMPOTENCY_KEY' }, source: 'D9' },
+  // D9: same key + different request → 409 IDEMPOTENCY_CONFLICT (the action in the path is part of the request).
+  scopeFlows: [
+    {
+      name: 'one key, two actions',
+      summary: 'two actions; reverse the first under a key, then the second under the same key',
+      steps: [
+        { name: 'first', operation: 'submitAction', body: { stakeholderTypeCode: 'VOLUNTEER_HOUR', tokens: 5, externalUserId: 'accord-scope-{$unique}' }, expect: { status: 201 } },
+        { name: 'second', operation: 'submitAction', body: { stakeholderTypeCode: 'VOLUNTEER_HOUR', tokens: 5, externalUserId: 'accord-scope-{$unique}' }, expect: { status: 201 } },
+        { name: 'reverseFirst', operation: 'reverseAction', path: { actionId: '$steps.first.body#/id' }, headers: { 'Idempotency-Key': 'accord-scope-{$unique}' }, body: { reason: 'accord idempotency_scope' }, expect: { status: 200, that: [{ pointer: '/status', equals: 'REVERSED' }] } },
+        { name: 'reverseSecond', operation: 'reverseAction', path: { actionId: '$steps.second.body#/id' }, headers: { 'Idempotency-Key': 'accord-scope-{$unique}' }, body: { reason: 'accord idempotency_scope' }, expect: { status: 409, code: 'IDEMPOTENCY_CONFLICT' } },
+        { name: 'secondUnchanged', operation: 'getAction', path: { actionId: '$steps.second.body#/id' }, expect: { status: 200, that: [{ pointer: '/status', equals: 'COMPLETED' }] } },
+      ],
+      // The tokens go back to the pool.
+      cleanup: [{ name: 'reverseSecond', operation: 'reverseAction', path: { actionId: '$steps.second.body#/id' }, body: { reason: 'accord idempotency_scope cleanup' } }],
+    },
+  ],
+  // "X-RateLimit-Remaining (requests left in the window) and X-RateLimit-Reset (unix timestamp when
+  // the window resets)" on every response; the headers describe the hourly window (D8).
+  rateLimitHeaders: { operationId: 'getTokenPool', windowSeconds: 3600 },
+  credentials: {
+    probe: { operationId: 'getTokenPool' },
+    roles: [
+      { role: 'revoked', expect: { status: 401, code: 'API_KEY_REVOKED' }, source: 'D12' },
+      { role: 'expired', expect: { status: 401, code: 'API_KEY_EXPIRED' }, source: 'D12 (expiresAt)' },
+      { role: 'suspended', expect: { status: 401, code: 'PARTNER_SUSPENDED' }, source: 'sirgiving-onboarding.txt: SUSPENDED — all calls return 401 PARTNER_SUSPENDED' },
+      { role: 'pending', expect: { status: 401, code: 'PARTNER_NOT_ACTIVE' }, source: 'sirgiving-onboarding.txt: other non-ACTIVE states return 401 PARTNER_NOT_ACTIVE' },
+    ],
+  },
+};
+
 /** Everything above, as the registry (harness/registry.ts) holds it. */
-export const SIRGIVING: ProviderHarness = { generatedInputRoles: GENERATED_INPUT_ROLES, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES };
+export const SIRGIVING: ProviderHarness = { generatedInputRoles: GENERATED_INPUT_ROLES, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES, behaviour: BEHAVIOUR };

@@ -1,5 +1,5 @@
 /** What the harness needs to know about Starship beyond its spec (data only, read by the checks through harness/registry.ts). */
-import type { FlowDeclaration, FlowStep, IdempotencyRecipe, ProviderHarness, RateLimitRecipe, WebhookDeclaration } from '../declarations.ts';
+import type { BehaviourDeclaration, FlowDeclaration, FlowScope, FlowStep, IdempotencyRecipe, ProviderHarness, RateLimitRecipe, WebhookDeclaration } from '../declarations.ts';
 import { verifyStarshipWebhook } from '../../generated/starship/webhooks.ts';
 
 /** idempotency_*: createOrder and createPayout work from the spec's examples (lists: GET /orders, GET /payouts, X-Total-Count). */
@@ -82,6 +82,28 @@ const orderFlow = (role: string | readonly string[] = 'default'): FlowDeclaratio
 
 export const FLOWS: readonly FlowDeclaration[] = [orderFlow()];
 
+const walletBalance = (s: FlowScope, step: string) => (s.steps[step]!.body as { balance: number }).balance;
+const CANCEL_ORDER_ID = '$steps.order.body#/order_id';
+
+/**
+ * business_negative: a PENDING order (a product the cache does not hold, so the vendor is asked)
+ * cancelled by the partner: CANCELLED at once, then REFUNDED with a `refund` transaction and the
+ * wallet back to its balance (cancelOrder, D21). `role`: whose order it is.
+ */
+const cancelRefundFlow = (role: string | readonly string[] = 'default'): FlowDeclaration => ({
+  name: 'cancel a pending order',
+  summary: 'order (PENDING) → cancel → REFUNDED: a refund transaction, the wallet restored',
+  steps: [
+    { name: 'walletBefore', operation: 'getWallet', expect: { status: 200 } },
+    { name: 'order', operation: 'createOrder', body: { product_id: 'target-gift-50', quantity: 1, reference: 'accord-cancel-{$unique}' }, expect: { status: 202, that: [{ pointer: '/status', equals: 'PENDING' }] } },
+    { name: 'walletDebited', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: (s: FlowScope) => Math.round((walletBalance(s, 'walletBefore') - (s.steps.order!.body as { total_amount: number }).total_amount) * 100) / 100 }] } },
+    { name: 'cancel', operation: 'cancelOrder', path: { order_id: CANCEL_ORDER_ID }, expect: { status: 200, that: [{ pointer: '/status', equals: 'CANCELLED' }] } },
+    { name: 'refunded', operation: 'getOrder', path: { order_id: CANCEL_ORDER_ID }, until: { pointer: '/status', oneOf: ['REFUNDED'], advanceSeconds: 2 }, expect: { status: 200, that: [{ pointer: '/status', equals: 'REFUNDED' }] } },
+    { name: 'refundBooked', operation: 'listTransactions', expect: { status: 200, that: [{ pointer: '/data', contains: { order_id: CANCEL_ORDER_ID, type: 'refund' } }] } },
+    { name: 'walletRestored', operation: 'getWallet', expect: { status: 200, that: [{ pointer: '/balance', equals: '$steps.walletBefore.body#/balance' }] } },
+  ].map((step) => ({ ...step, role })),
+});
+
 /**
  * The webhook test orders as Globex (`unsigned`, HMAC disabled) when the credentials file has it:
  * a partner the other checks do not write to, so its events go to this check's endpoint alone
@@ -92,7 +114,8 @@ const WEBHOOK_ROLE = ['unsigned', 'default'];
 /**
  * webhooks: endpoints are registered with POST /webhooks (https only, D24), which returns the
  * endpoint's signing secret once; the sandbox's control API forwards an endpoint to the local
- * receiver. The order lifecycle raises order.created, voucher.issued and order.delivered.
+ * receiver. The order lifecycle raises order.created, voucher.issued and order.delivered; a pending
+ * order cancelled raises order.cancelled and, with its refund, order.refunded.
  */
 export const WEBHOOKS: WebhookDeclaration = {
   api: {
@@ -112,7 +135,72 @@ export const WEBHOOKS: WebhookDeclaration = {
   key: { secret: '$steps.register.body#/secret' },
   eventId: { pointer: '/event_id' },
   verify: verifyStarshipWebhook,
-  triggers: [{ flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] }],
+  triggers: [
+    { flow: orderFlow(WEBHOOK_ROLE), events: ['order.created', 'voucher.issued', 'order.delivered'] },
+    // A pending order cancelled: order.cancelled at once, order.refunded with the refund (D21).
+    { flow: cancelRefundFlow(WEBHOOK_ROLE), events: ['order.cancelled', 'order.refunded'] },
+  ],
+};
+
+const summary = (s: FlowScope) => (s.steps.summary!.body as { summary: Record<string, number>; drifts: unknown[] });
+
+/**
+ * document_consistency: the daily reconciliation summary (D27) of a day with one drift and one
+ * unmatched voucher recorded (control API) must add up. A day's summary exists from 00:30 UTC the
+ * next day, so the business clock is moved on a day and a half hour.
+ */
+const reconciliationFlow: FlowDeclaration = {
+  name: 'reconciliation summary',
+  summary: 'an order of two vouchers, a drift and an unmatched voucher on it, the next day’s summary adds up',
+  control: 'drifts are found by Starship’s reconciliation against vendor records; only the sandbox control API records one',
+  steps: [
+    { name: 'order', operation: 'createOrder', body: { product_id: 'google-play-25', quantity: 2, reference: 'accord-reconcile-{$unique}' }, expect: { status: 201, that: [{ pointer: '/status', equals: 'DELIVERED' }] } },
+    { name: 'drift', control: { method: 'POST', path: '/reconciliation/drifts', body: { order_id: '$steps.order.body#/order_id', kind: 'drift' } } },
+    { name: 'unmatched', control: { method: 'POST', path: '/reconciliation/drifts', body: { order_id: '$steps.order.body#/order_id', kind: 'unmatched' } } },
+    { name: 'nextDay', control: { method: 'POST', path: '/clock/advance', body: { seconds: 86_400 + 31 * 60 } } },
+    { name: 'summary', operation: 'getDailyReconciliation', path: { date: (s: FlowScope) => String((s.steps.order!.body as { created_at: string }).created_at).slice(0, 10) }, expect: { status: 200 } },
+    {
+      name: 'arithmetic',
+      operation: 'getDailyReconciliation',
+      path: { date: '$steps.summary.request.path.date' },
+      expect: {
+        status: 200,
+        that: [
+          { pointer: '/summary/vouchers_allocated', equals: (s: FlowScope) => summary(s).summary.matched! + summary(s).summary.drifted! + summary(s).summary.unmatched! },
+          { pointer: '/summary/drifted', equals: (s: FlowScope) => summary(s).drifts.length },
+          { pointer: '/drifts', count: '$steps.summary.body#/drifts' },
+        ],
+      },
+    },
+  ],
+};
+
+/** The behaviour checks' declarations (harness/declarations.ts), read through harness/registry.ts. */
+export const BEHAVIOUR: BehaviourDeclaration = {
+  // "Per API key, per endpoint class": POST /orders 100/min. Acme's two key pairs (default, legacy_concat)
+  // from one address; the spender repeats one order under one Idempotency-Key (one order).
+  perCredentialLimit: { operationId: 'createOrder', spender: 'default', other: 'legacy_concat' },
+  negativeFlows: [cancelRefundFlow()],
+  consistencyFlows: [reconciliationFlow],
+  // D8: a key outside `^[\x20-\x7E]{8,256}$` → 400 IDEMPOTENCY_KEY_INVALID.
+  keyBounds: { refusal: { status: 400, code: 'IDEMPOTENCY_KEY_INVALID' }, source: 'D8', inputs: { checkoutCart: IDEMPOTENCY_RECIPES.checkoutCart!.input! } },
+  // "X-Request-Id: optional trace id, echoed back; generated by the server if absent."
+  requestIdEcho: {
+    calls: [{ operationId: 'getWallet' }, { operationId: 'getOrder', input: { path: { order_id: 'ord_accord_no_such_order' } } }],
+    source: 'the Headers section: X-Request-Id is echoed back',
+  },
+  // D15: `{"data": [...]}` with X-Page, X-Per-Page, X-Total-Count, X-Total-Pages, X-Has-More.
+  pagination: [
+    { operationId: 'listProducts', items: 'data', input: { query: {} } },
+    { operationId: 'listOrders', items: 'data', input: { query: {} } },
+  ],
+  credentials: {
+    probe: { operationId: 'getWallet' },
+    roles: [
+      { role: 'revoked', expect: { status: 401, code: 'E_UNAUTHORIZED_ACCESS' }, source: 'the ApiKey scheme: a key pair is valid until revoked' },
+      { role: 'rotated', expect: 'accepted', source: 'the ApiKey scheme: valid until revoked, rotated on request — a previous pair keeps working until it is revoked' },
+    ],
+  },
 };
 
 /**
@@ -126,4 +214,4 @@ export const RESTORE: readonly FlowStep[] = [
 ];
 
 /** Everything above, as the registry (harness/registry.ts) holds it. */
-export const STARSHIP: ProviderHarness = { restore: RESTORE, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES };
+export const STARSHIP: ProviderHarness = { restore: RESTORE, flows: FLOWS, webhooks: WEBHOOKS, idempotency: IDEMPOTENCY_RECIPES, rateLimit: RATE_LIMIT_RECIPES, behaviour: BEHAVIOUR };

@@ -13,6 +13,9 @@ const ISSUE_CHECK_IDS = [
   'rate_limit', 'negative_data', 'fuzz', 'flows', 'webhooks',
 ];
 
+/** The check ids issue 11 adds (documented behaviour beyond shapes and statuses). */
+const BEHAVIOUR_CHECK_IDS = ['request_id_echo', 'error_request_id', 'pagination_headers', 'rate_limit_headers', 'credential_lifecycle', 'idempotency_key_bounds', 'idempotency_scope', 'business_negative', 'document_consistency', 'rate_limit_per_credential'];
+
 /** The defects issue 6 asks for, by mutant id. */
 const REQUIRED = [
   'wrong-error-envelope', 'missing-request-id', 'stale-signature-accepted', 'tampered-body-accepted', 'replay-executes-twice', 'key-reuse-200',
@@ -25,8 +28,18 @@ describe('the mutants', () => {
     expect(new Set(MUTANTS.map((m) => m.id)).size).toBe(MUTANTS.length);
     for (const id of REQUIRED) expect(MUTANTS.map((m) => m.id)).toContain(id);
     for (const m of MUTANTS) {
-      expect(ISSUE_CHECK_IDS).toContain(m.check);
+      expect([...ISSUE_CHECK_IDS, ...BEHAVIOUR_CHECK_IDS]).toContain(m.check);
       expect(Boolean(m.wrap) !== Boolean(m.declaration), `${m.id}: one transform, a fetch wrap or a declaration change`).toBe(true);
+    }
+  });
+});
+
+describe('the behaviour mutants (issue 11)', () => {
+  it('number at least 40 in all, and every behaviour check has at least one', () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(40);
+    for (const id of BEHAVIOUR_CHECK_IDS) {
+      expect(checkById(id), `${id} is in harness/catalogue.ts`).toBeDefined();
+      expect(MUTANTS.some((m) => m.check === id), `a mutant for ${id}`).toBe(true);
     }
   });
 });

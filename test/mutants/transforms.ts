@@ -142,3 +142,57 @@ export function validIgnoringTime(req: Request, body: Uint8Array, cred: SandboxC
 export const schemeOf = (cred: SandboxCredential) => getScheme(cred.signing!.scheme);
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 export const freshKey = (key: string) => `${key}-${randomUUID()}`;
+
+// ---- credentials ---------------------------------------------------------------------------
+
+/** Whether the request carries `role`'s plain credentials (every plain auth header it sends matches). */
+export function carriesRole(req: Request, env: MutantEnv, role: string): boolean {
+  const cred = env.credentials[role];
+  if (!cred) return false;
+  const sent = env.contract.auth.filter((a) => !a.computed && req.headers.has(a.header));
+  return sent.length > 0 && sent.every((a) => req.headers.get(a.header) === a.prefix + (cred.credentials[a.credential] ?? ''));
+}
+
+/**
+ * A request made with `from`'s credentials is passed on as `to`'s (re-signed with `to`'s keys,
+ * timestamp kept): the server treats one credential as another. `to` may be a function of the
+ * credential values (a key that is issued to no one).
+ */
+export const treatRoleAs = (from: string, to: string | ((value: string) => string)): Wrap =>
+  onRequest(async (req, env) => {
+    if (!carriesRole(req, env, from)) return req;
+    const headers = new Headers(req.headers);
+    const target = typeof to === 'string' ? env.credentials[to] : undefined;
+    for (const a of env.contract.auth.filter((x) => !x.computed)) {
+      if (!headers.has(a.header)) continue;
+      const value = target ? target.credentials[a.credential] : (to as (v: string) => string)(env.credentials[from]!.credentials[a.credential] ?? '');
+      if (value === undefined) headers.delete(a.header);
+      else headers.set(a.header, a.prefix + value);
+    }
+    const moved = new Request(req, { headers });
+    const fromCred = env.credentials[from]!;
+    const ts = fromCred.signing ? signedTimestamp(req, schemeOf(fromCred)) : undefined;
+    return target?.signing && ts !== undefined ? resigned(moved, await bodyOf(req), target, ts) : moved;
+  });
+
+// ---- headers -------------------------------------------------------------------------------
+
+/** Changes the pagination headers of every paginated answer (`total`, `perPage`, `page` as the server sent them). */
+export const pageHeaders = (change: (sent: { total: number; perPage: number; page: number }) => Record<string, string>): Wrap =>
+  onResponse(async (res) => {
+    if (!res.headers.has('X-Total-Count') || !res.headers.has('X-Per-Page')) return res;
+    const sent = { total: Number(res.headers.get('X-Total-Count')), perPage: Number(res.headers.get('X-Per-Page')), page: Number(res.headers.get('X-Page') ?? 1) };
+    return rebuild(res, await res.text(), (h) => {
+      for (const [k, v] of Object.entries(change(sent))) h.set(k, v);
+    });
+  });
+
+/** Changes the Idempotency-Key of every request that carries one. */
+export const withIdempotencyKey = (change: (key: string) => string): Wrap =>
+  onRequest((req) => {
+    const key = req.headers.get('Idempotency-Key');
+    if (key === null) return req;
+    const headers = new Headers(req.headers);
+    headers.set('Idempotency-Key', change(key));
+    return new Request(req, { headers });
+  });

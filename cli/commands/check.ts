@@ -63,20 +63,21 @@ export function registerCheck(program: Command): void {
         throw err;
       }
       // On stderr, so a json or junit report on stdout stays clean; a long check (fuzz) keeps saying it runs.
-      const progress = startProgress('accord check', checks.length);
+      // Started with the first check, so a pre-flight refusal stays the run's one line.
+      let progress: ReturnType<typeof startProgress> | undefined;
       let report;
       try {
         report = await runChecks(target, checks, { seed, maxExamples }, {
           preflight: true,
           explicit: typeof opts.checks === 'string',
-          onCheckStart: (check, i) => progress.update(i, check.id),
+          onCheckStart: (check, i) => (progress ??= startProgress('accord check', checks.length)).update(i, check.id),
           onCheckEnd: () => void 0,
         });
       } catch (err) {
         if (err instanceof PreflightError) throw new UsageError(err.message);
         throw err;
       } finally {
-        progress.stop();
+        progress?.stop();
       }
       const text = reporter(report, { verbose: Boolean(opts.verbose) });
       if (opts.output) fs.writeFileSync(String(opts.output), text);

@@ -421,7 +421,8 @@ export async function runFlow(ctx: CheckContext, flow: FlowDeclaration, scope: F
 
 export type Prepared = { ok: true; op: ContractOperation; role: string; input: CallInput; steps: Record<string, unknown> } | { ok: false; outcome: 'skip' | 'fail' | 'inconclusive'; reason: string; exchange?: CallResult | Exchange };
 
-export const describeResult = (r: CallResult): string => (r.status ? `${r.status}${errorCodeOf(r.json) ? ` ${errorCodeOf(r.json)}` : ''}` : `no response (${r.error})`);
+/** The status, and the error code of an error (a success's `code` may be a voucher code: never quoted). */
+export const describeResult = (r: CallResult): string => (r.status ? `${r.status}${r.status >= 400 && errorCodeOf(r.json) ? ` ${errorCodeOf(r.json)}` : ''}` : `no response (${r.error})`);
 export const isSuccess = (r: CallResult): boolean => r.status >= 200 && r.status < 300;
 
 /** The first role whose credentials can authenticate an operation (`default` first). */

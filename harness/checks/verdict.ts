@@ -4,11 +4,11 @@
  * them as a pass; they record them as inconclusive, with the reason.
  */
 import type { CallResult } from '../http.ts';
-import { errorCodeOf } from '../probe.ts';
+import { describeResult } from './steps.ts';
 import type { CheckContext } from '../types.ts';
 
-/** The status, and the error code of an error (a success's `code` may be a voucher code: never quoted). */
-export const describeAnswer = (r: CallResult): string => (r.status ? `${r.status}${r.status >= 400 && errorCodeOf(r.json) ? ` ${errorCodeOf(r.json)}` : ''}` : `no response (${r.error})`);
+/** The status, and the error code of an error (one description for every check: steps.ts). */
+export const describeAnswer = describeResult;
 
 /**
  * Why `r` bears on nothing but the server's state (rate limit, server error, connection), or

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { REPO_ROOT } from '../../contracts/providers.ts';
 
+// Under `make test` the parent make's variables would reach this make (and its jobserver): drop them.
+const { MAKEFLAGS: _flags, MFLAGS: _mflags, MAKELEVEL: _level, ...outsideMake } = process.env;
+
 function makeDeps(npmExit: number): Promise<{ code: number; stdout: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-make-'));
   for (const f of ['Makefile', 'package.json', 'package-lock.json']) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
@@ -14,7 +17,7 @@ function makeDeps(npmExit: number): Promise<{ code: number; stdout: string }> {
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\nsleep 3\nmkdir -p node_modules\nexit ${npmExit}\n`, { mode: 0o755 });
   return new Promise((resolve) =>
-    execFile('make', ['deps', 'PROGRESS_EVERY=1'], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, timeout: 30_000 }, (err, stdout) => {
+    execFile('make', ['--no-print-directory', 'deps', 'PROGRESS_EVERY=1'], { cwd: dir, env: { ...outsideMake, PATH: `${bin}:${process.env.PATH}` }, timeout: 30_000 }, (err, stdout) => {
       fs.rmSync(dir, { recursive: true, force: true });
       resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stdout });
     }),

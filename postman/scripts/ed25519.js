@@ -43,7 +43,7 @@ var accordEd25519 = (function (CryptoJS) {
     // PKCS#8 for Ed25519 (RFC 8410): 30 2e 02 01 00 30 05 06 03 2b 65 70 04 22 04 20 <32-byte seed>
     var prefix = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
     if (der.length === 48 && prefix.every(function (b, j) { return der[j] === b; })) return der.slice(16);
-    throw new Error('the private key is not an Ed25519 PKCS#8 key (expected a PKCS#8 "BEGIN PRIVATE KEY" PEM with a 48-byte body)');
+    throw new Error('the private key is not an Ed25519 PKCS#8 key (expected a PKCS#8 PEM, label PRIVATE KEY, with a 48-byte body)');
   }
 
   /** Ed25519 signature of `message` (bytes) with a 32-byte seed; returns the 64 signature bytes. */
